@@ -1,0 +1,125 @@
+"""One function per command: each takes plain arguments and returns data, for the CLI and for notebooks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable
+
+from lianjian.errors import UsageError
+from lianjian.graph import EXPORT_FORMATS, KnowledgeGraph
+from lianjian.io import atomic_write, check_output_path
+
+__all__ = ["build", "validate", "stats", "export", "verify", "query", "sparql", "demo", "RDF_SUFFIXES", "GRAPH_FORMATS"]
+
+#: Output file extension → export format.
+RDF_SUFFIXES = {".ttl": "ttl", ".nt": "nt", ".nq": "nq", ".trig": "trig", ".jsonld": "jsonld", ".json": "jsonld"}
+#: The canned queries `demo` runs.
+DEMO_QUERIES = ("cross-sector-links", "mechanisms-shared-across-cases")
+#: Export formats of the property-graph projection.
+GRAPH_FORMATS = ("graphml", "gexf")
+
+
+def build(cases: Iterable[str] = (), bundled: bool = True, output: str | None = None, engine: str = "oxigraph",
+          fmt: str | None = None) -> dict:
+    """Build the graph from case files and write it to `output` (format from the extension unless given)."""
+    if output is not None:
+        if fmt is None:
+            fmt = RDF_SUFFIXES.get(Path(output).suffix.lower())
+            if fmt is None:
+                raise UsageError(f"-o {output}: unknown extension; use one of {', '.join(RDF_SUFFIXES)}")
+        check_output_path(output)
+    kg = KnowledgeGraph.from_cases(cases, bundled=bundled, engine=engine)
+    if output is not None:
+        atomic_write(output, kg.serialize(fmt))
+    return {"triples": len(kg), "sources": sorted(kg.corpus.sources), "files": kg.corpus.files, "output": output, "format": fmt}
+
+
+def validate(cases: Iterable[str] = (), bundled: bool = True, shacl: bool = True, engine: str = "oxigraph") -> dict:
+    """Check case files (raises `CaseErrors`) and the built graph against the SHACL shapes."""
+    kg = KnowledgeGraph.from_cases(cases, bundled=bundled, engine=engine)
+    corpus = kg.corpus
+    report = kg.validate() if shacl else None
+    return {
+        "files": corpus.files,
+        "sources": len(corpus.sources),
+        "entries": len(corpus.entries),
+        "references": len(corpus.references),
+        "triples": len(kg),
+        "shacl": None if report is None else {"conforms": report.conforms, "violations": [str(v) for v in report.violations]},
+    }
+
+
+def stats(cases: Iterable[str] = (), bundled: bool = True, engine: str = "oxigraph") -> dict:
+    """Counts of what the graph holds: per class, per source document, per sector, mechanisms."""
+    from lianjian.graph.stats import graph_stats
+
+    return graph_stats(KnowledgeGraph.from_cases(cases, bundled=bundled, engine=engine))
+
+
+def export(fmt: str, output: str, cases: Iterable[str] = (), bundled: bool = True, engine: str = "oxigraph") -> dict:
+    """Write the graph as RDF (ttl, nt, nq, trig, jsonld) or its projection (graphml, gexf)."""
+    if fmt not in EXPORT_FORMATS and fmt not in GRAPH_FORMATS:
+        raise UsageError(f"--format: unknown format {fmt!r} (choose {', '.join([*EXPORT_FORMATS, *GRAPH_FORMATS])})")
+    check_output_path(output)
+    kg = KnowledgeGraph.from_cases(cases, bundled=bundled, engine=engine)
+    if fmt in GRAPH_FORMATS:
+        from lianjian.graph.exchange import projection_bytes
+
+        atomic_write(output, projection_bytes(kg.to_networkx(), fmt))
+    else:
+        atomic_write(output, kg.serialize(fmt))
+    return {"output": output, "format": fmt, "triples": len(kg)}
+
+
+def verify(sources: str, cases: Iterable[str] = (), bundled: bool = True, record: bool = False):
+    """Find every evidence quote in its source document; optionally record the offsets beside the cases."""
+    from lianjian.loaders.cases import load_corpus
+    from lianjian.loaders.evidence import record_offsets, verify as verify_quotes
+
+    corpus = load_corpus(cases, bundled=bundled)
+    report = verify_quotes(corpus, sources)
+    if record:
+        report.recorded = [str(p) for p in record_offsets(report, corpus)]  # type: ignore[attr-defined]
+    return report
+
+
+def query(name: str, params: dict[str, str] | None = None, cases: Iterable[str] = (), bundled: bool = True,
+          engine: str = "oxigraph", endpoint: str | None = None):
+    """Run a canned SPARQL query by name, locally or on a remote endpoint; returns a `QueryResult`."""
+    from lianjian.queries import get_query
+    from lianjian.queries.run import run_sparql
+
+    q = get_query(name, "sparql")
+    bindings = q.bindings(params or {})
+    if endpoint:
+        from lianjian.remote import remote_select
+
+        return remote_select(endpoint, q.text, bindings)
+    return run_sparql(KnowledgeGraph.from_cases(cases, bundled=bundled, engine=engine), name, params)
+
+
+def sparql(text: str, cases: Iterable[str] = (), bundled: bool = True, engine: str = "oxigraph", endpoint: str | None = None):
+    """Run any SPARQL query text, locally or on a remote endpoint; returns a `QueryResult`."""
+    from lianjian.queries.run import run_sparql_text
+
+    if endpoint:
+        from lianjian.remote import remote_select
+
+        return remote_select(endpoint, text, {})
+    return run_sparql_text(KnowledgeGraph.from_cases(cases, bundled=bundled, engine=engine), text)
+
+
+def demo(output: str = "lianjian-network.html", engine: str = "oxigraph") -> dict:
+    """Build the bundled corpus, count what it holds, run two canned queries and write the network page."""
+    from lianjian.graph.stats import graph_stats
+    from lianjian.graph.viz import write_html
+    from lianjian.queries.run import run_sparql
+
+    check_output_path(output)
+    kg = KnowledgeGraph.from_cases(engine=engine)
+    summary = graph_stats(kg)
+    queries = {}
+    for name in DEMO_QUERIES:
+        queries[name] = run_sparql(kg, name)
+    page = write_html(kg, output)
+    return {"stats": summary, "queries": queries, "html": page}

@@ -1,0 +1,243 @@
+"""The `lianjian` command line: each command parses options, calls one library function, prints."""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+
+import click
+
+from lianjian import __version__, api
+from lianjian.errors import CaseErrors, LianjianError
+from lianjian.options import case_options, emit, engine_option, format_option, output_option
+from lianjian.results import FORMATS, render
+
+__all__ = ["main", "cli"]
+
+
+class LianjianGroup(click.Group):
+    """Turns library errors into one line each and an exit status, in one place."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except CaseErrors as exc:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            n = len(exc.problems)
+            click.echo(f"{n} problem{'s' if n != 1 else ''} found; nothing was written.", err=True)
+            _debug(ctx)
+            ctx.exit(exc.exit_code)
+        except LianjianError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            _debug(ctx)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("Interrupted; nothing was written.", err=True)
+            ctx.exit(130)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as exc:  # a bug: say so in one line, traceback with --debug
+            click.echo(f"Error: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", err=True)
+            _debug(ctx)
+            ctx.exit(1)
+
+
+def _debug(ctx: click.Context) -> None:
+    if (ctx.obj or {}).get("debug"):
+        traceback.print_exc()
+
+
+@click.group(cls=LianjianGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="lianjian")
+@click.option("--debug", is_flag=True, help="Show the traceback when something fails.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """lianjian (联建): a knowledge graph of grassroots party-building joint building.
+
+    Build the graph from curated case files, check it, query it and see it.
+    Start with `lianjian demo`.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+@cli.command()
+@case_options
+@output_option(required=True, help="Output file: .ttl, .nt, .nq, .trig or .jsonld.")
+@engine_option
+def build(cases, no_bundled, output, engine):
+    """Build the RDF graph from case files and write it to a file.
+
+    The format follows the extension (.ttl Turtle, .nt N-Triples, .nq N-Quads,
+    .trig TriG with one named graph per source, .jsonld JSON-LD).
+    """
+    result = api.build(cases, bundled=not no_bundled, output=output, engine=engine)
+    click.echo(f"Wrote {result['triples']} triples from {len(result['files'])} case files to {output}", err=True)
+
+
+@cli.command()
+@case_options
+@click.option("--no-shacl", is_flag=True, help="Skip the SHACL check of the built graph.")
+@format_option(("table", "json"), "table")
+def validate(cases, no_bundled, no_shacl, fmt):
+    """Check case files and the built graph (SHACL); exit 1 on any problem."""
+    result = api.validate(cases, bundled=not no_bundled, shacl=not no_shacl)
+    shacl = result["shacl"]
+    if fmt == "json":
+        click.echo(json.dumps(result, ensure_ascii=False, indent=1))
+    else:
+        click.echo(f"{len(result['files'])} case files, {result['sources']} sources, {result['entries']} entries, "
+                   f"{result['references']} references, {result['triples']} triples: case files OK")
+        if shacl is not None:
+            for v in shacl["violations"]:
+                click.echo(f"SHACL: {v}", err=True)
+            click.echo("SHACL: conforms" if shacl["conforms"] else f"SHACL: {len(shacl['violations'])} violations")
+    if shacl is not None and not shacl["conforms"]:
+        sys.exit(1)
+
+
+@cli.command()
+@case_options
+@click.option("--sources", required=True, metavar="DIR", help="Folder holding the source documents named in the case files.")
+@click.option("--record", is_flag=True, help="Write the quotes' offsets to evidence-offsets.json beside the case files.")
+@format_option(("table", "json"), "table")
+def verify(cases, no_bundled, sources, record, fmt):
+    """Find every evidence quote in its source document; list the ones not found (exit 1)."""
+    report = api.verify(sources, cases, bundled=not no_bundled, record=record)
+    if fmt == "json":
+        click.echo(json.dumps({**report.summary(), "not_found": [str(m) for m in report.missing]}, ensure_ascii=False, indent=1))
+    else:
+        for m in report.missing:
+            click.echo(str(m), err=True)
+        s = report.summary()
+        pct = 100.0 * s["found"] / s["quotes"] if s["quotes"] else 100.0
+        click.echo(f"{s['found']} of {s['quotes']} quotes found ({pct:.1f}%), {s['across_damaged_runs']} across damaged runs")
+        for path in getattr(report, "recorded", []):
+            click.echo(f"Recorded offsets in {path}", err=True)
+    if not report.ok:
+        sys.exit(1)
+
+
+@cli.command()
+@case_options
+@engine_option
+@format_option(("table", "json"), "table")
+def stats(cases, no_bundled, engine, fmt):
+    """Print what the graph holds: counts per class, per source document and per sector."""
+    result = api.stats(cases, bundled=not no_bundled, engine=engine)
+    if fmt == "json":
+        click.echo(json.dumps(result, ensure_ascii=False, indent=1))
+        return
+    click.echo(_stats_text(result))
+
+
+def _stats_text(result: dict) -> str:
+    lines = [f"{result['triples']} triples ({result['engine']})", "", "Per source document:"]
+    w = max([len(s["source"]) for s in result["sources"]] + [6])
+    lines.append(f"  {'source':<{w}}  entities  relationships  quotes  file")
+    for s in result["sources"]:
+        lines.append(f"  {s['source']:<{w}}  {s['entities']:>8}  {s['relationships']:>13}  {s['quotes']:>6}  {s['file']}")
+    lines += ["", "Per class:"]
+    for cls, n in result["classes"].items():
+        lines.append(f"  {cls:<30} {n:>6}")
+    lines += ["", "Organisations per sector:"]
+    for s in result["sectors"]:
+        lines.append(f"  {s['sector']:<24} {s['organizations']:>5}  {s['label_zh']} / {s['label_en']}")
+    m = result["mechanisms"]
+    lines += ["", f"Mechanism concepts: {m['concepts']}, hierarchy {m['depth']} levels deep"]
+    return "\n".join(lines)
+
+
+@cli.command()
+@case_options
+@click.option("--format", "fmt", required=True, type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "graphml", "gexf"]),
+              help="RDF (ttl, nt, nq, trig, jsonld) or the property graph (graphml, gexf).")
+@output_option(required=True, help="Output file.")
+@engine_option
+def export(cases, no_bundled, fmt, output, engine):
+    """Export the graph as RDF or its property-graph projection as GraphML/GEXF."""
+    result = api.export(fmt, output, cases, bundled=not no_bundled, engine=engine)
+    click.echo(f"Wrote {fmt} to {result['output']}", err=True)
+
+
+@cli.command()
+@output_option(default="lianjian-network.html", help="Where to write the network page.")
+@engine_option
+def demo(output, engine):
+    """Build the bundled corpus, show what it holds, run two queries and write the network page."""
+    result = api.demo(output, engine=engine)
+    click.echo(_stats_text(result["stats"]))
+    for name, table in result["queries"].items():
+        click.echo(f"\n== lianjian query {name}")
+        click.echo(render(table, "table"), nl=False)
+    click.echo(f"\nWrote the network page to {result['html']['path']} "
+               f"({result['html']['nodes']} nodes, {result['html']['edges']} edges); open it in a browser.")
+
+
+def _params(pairs: tuple[str, ...]) -> dict[str, str]:
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise click.BadParameter(f"{pair!r} is not key=value", param_hint="--param")
+        out[key.strip()] = value
+    return out
+
+
+@cli.command()
+@click.argument("name", required=False)
+@click.option("--list", "list_", is_flag=True, help="List the canned queries.")
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="A parameter value (repeatable).")
+@case_options
+@engine_option
+@click.option("--endpoint", metavar="URL", help="Run against a remote SPARQL 1.1 endpoint instead of the local graph.")
+@format_option(FORMATS, "table")
+@output_option()
+def query(name, list_, params, cases, no_bundled, engine, endpoint, fmt, output):
+    """Run a canned SPARQL query by NAME (see --list)."""
+    from lianjian.queries import sparql_catalogue
+
+    if list_:
+        catalogue = [q.describe() for q in sparql_catalogue().values()]
+        if fmt == "json":
+            emit(json.dumps(catalogue, ensure_ascii=False, indent=1) + "\n", output)
+        else:
+            lines = []
+            for q in catalogue:
+                ps = ", ".join(f"{p['name']}={p['default']}" for p in q["parameters"])
+                lines.append(f"{q['name']:<34} {q['title']}" + (f"  [{ps}]" if ps else ""))
+            emit("\n".join(lines) + "\n", output)
+        return
+    if not name:
+        raise click.UsageError("give a query NAME or --list")
+    result = api.query(name, _params(params), cases, bundled=not no_bundled, engine=engine, endpoint=endpoint)
+    emit(render(result, fmt), output)
+
+
+@cli.command()
+@click.argument("text", required=False)
+@click.option("-f", "--file", "path", type=click.Path(dir_okay=False), help="Read the query from a .rq file.")
+@case_options
+@engine_option
+@click.option("--endpoint", metavar="URL", help="Run against a remote SPARQL 1.1 endpoint instead of the local graph.")
+@format_option(FORMATS, "table")
+@output_option()
+def sparql(text, path, cases, no_bundled, engine, endpoint, fmt, output):
+    """Run any SPARQL query (TEXT, or -f FILE.rq); the project's prefixes are predeclared."""
+    if (text is None) == (path is None):
+        raise click.UsageError("give the query TEXT or -f FILE, not both or neither")
+    if path is not None:
+        try:
+            with open(path, encoding="utf-8") as fh:
+                text = fh.read()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise click.BadParameter(f"cannot read {path}: {exc}", param_hint="-f")
+    result = api.sparql(text, cases, bundled=not no_bundled, engine=engine, endpoint=endpoint)
+    emit(render(result, fmt), output)
+
+
+def main() -> None:
+    """Entry point of the `lianjian` console script."""
+    cli(prog_name="lianjian")

@@ -1,0 +1,213 @@
+"""Write a validated `Corpus` as N-Quads: one named graph per source document.
+
+The triples are written straight as N-Quads text, which both stores bulk-load
+without creating a Python object per term. The mapping from case-file keys to
+predicates comes from the annotation model.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from decimal import Decimal
+from typing import Iterator
+
+from rdflib import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+
+from lianjian.loaders.cases import SHARED_DOC, Corpus, Entry
+from lianjian.namespace import (
+    ID, LJ, MECHANISM, ORG, evidence_iri, graph_iri, minted_id, source_iri,
+)
+from lianjian.ontology import SCHEMES, expand, model
+
+__all__ = ["corpus_nquads", "date_literal", "LANGS"]
+
+#: Language tags as written (lowercase, as RDF 1.1 compares them and Oxigraph stores them).
+LANGS = {"zh": "zh-hans", "zh-Hant": "zh-hant", "en": "en", "aliases": "zh"}
+
+
+def _esc(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _iri(iri: str) -> str:
+    return f"<{iri}>"
+
+
+def _lit(text: str, lang: str) -> str:
+    return f'"{_esc(text.strip())}"@{lang}'
+
+
+def _typed(value: str, datatype: str) -> str:
+    return f'"{value}"^^<{XSD}{datatype}>'
+
+
+def _str(text: str) -> str:
+    return f'"{_esc(str(text).strip())}"'
+
+
+def date_literal(value) -> str:
+    """The N-Triples literal for a date value from a case file.
+
+    >>> date_literal(2005)
+    '"2005"^^<http://www.w3.org/2001/XMLSchema#gYear>'
+    >>> date_literal("2013-07")
+    '"2013-07"^^<http://www.w3.org/2001/XMLSchema#gYearMonth>'
+    """
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return _typed(value.strftime("%Y-%m-%d"), "date")
+    text = str(value).strip()
+    return _typed(text, {4: "gYear", 7: "gYearMonth"}.get(len(text), "date"))
+
+
+def _number(value) -> str:
+    d = Decimal(str(value))
+    text = format(d, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return _typed(text, "decimal")
+
+
+def entry_iri(entry: Entry) -> str:
+    """The IRI of an entry: mechanisms in the mechanism scheme, everything else under id/."""
+    return MECHANISM[entry.id] if entry.section == "mechanisms" else ID[entry.id]
+
+
+def corpus_nquads(corpus: Corpus) -> Iterator[str]:
+    """Yield the corpus as N-Quads lines (without the ontology)."""
+    entries = corpus.entries
+    sections = model()["sections"]
+    label_spec = model()["labels"]
+    type_ = _iri(RDF.type)
+
+    def target(value: str) -> str:
+        e = entries.get(value)
+        if e is not None:
+            return _iri(entry_iri(e))
+        return _iri(MECHANISM[value])  # a bundled mechanism concept
+
+    for doc, src in corpus.sources.items():
+        g = _iri(graph_iri(doc))
+        s = _iri(source_iri(doc))
+        yield f"{s} {type_} {_iri(LJ.SourceDocument)} {g} .\n"
+        for key, prop in model()["source"].items():
+            value = src.data.get(key)
+            if value is None or "predicate" not in prop:
+                continue
+            p = _iri(expand(prop["predicate"]))
+            if prop["type"] == "date":
+                yield f"{s} {p} {date_literal(value)} {g} .\n"
+            elif prop["type"] == "ref":
+                yield f"{s} {p} {target(value)} {g} .\n"
+            elif prop["type"] == "label":
+                yield f"{s} {p} {_lit(str(value), LANGS['en'])} {g} .\n"
+            else:
+                yield f"{s} {p} {_str(value)} {g} .\n"
+        yield f"{s} {_iri(RDFS.label)} {_str(src.data.get('title', doc))} {g} .\n"
+
+    for e in entries.values():
+        s = _iri(entry_iri(e))
+        g = _iri(graph_iri(e.doc)) if e.doc != "vocabulary" else None
+        if g is not None:
+            spec = sections[e.section]
+            cls = corpus.vocabulary.kinds[e.section].get(e.data.get("kind")) if spec.get("kind", "none") != "none" else None
+            yield f"{s} {type_} {_iri(cls or expand(spec['class']))} {g} .\n"
+            if spec.get("concept_scheme"):
+                _, scheme = SCHEMES[spec["concept_scheme"]]
+                yield f"{s} {type_} {_iri(SKOS.Concept)} {g} .\n"
+                yield f"{s} {_iri(SKOS.inScheme)} {_iri(scheme)} {g} .\n"
+            yield from _labels(s, e.data, label_spec, g, concept=bool(spec.get("concept_scheme")))
+            yield from _properties(s, e, spec["properties"], g, target, corpus)
+        for doc, key, value in e.extra_labels:
+            yield from _labels(s, {key: value}, label_spec, _iri(graph_iri(doc)), concept=e.section == "mechanisms")
+        seen = set()
+        for q in e.evidence:
+            if (q.doc, q.text) in seen:
+                continue
+            seen.add((q.doc, q.text))
+            qg = _iri(graph_iri(q.doc))
+            ev = _iri(evidence_iri(q.doc, e.id, q.text))
+            yield f"{s} {_iri(LJ.evidence)} {ev} {qg} .\n"
+            yield f"{ev} {type_} {_iri(LJ.Evidence)} {qg} .\n"
+            yield f"{ev} {_iri(LJ.quote)} {_str(q.text)} {qg} .\n"
+            yield f"{ev} {_iri(DCTERMS.source)} {_iri(source_iri(q.doc))} {qg} .\n"
+            yield f"{s} {_iri(PROV.wasDerivedFrom)} {_iri(source_iri(q.doc))} {qg} .\n"
+            offsets = corpus.offsets.get((q.doc, q.text))
+            if offsets:
+                yield f"{ev} {_iri(LJ.startOffset)} {_typed(str(offsets[0]), 'integer')} {qg} .\n"
+                yield f"{ev} {_iri(LJ.endOffset)} {_typed(str(offsets[1]), 'integer')} {qg} .\n"
+
+
+def _labels(s: str, data: dict, spec: dict, g: str, concept: bool) -> Iterator[str]:
+    for key, prop in spec.items():
+        value = data.get(key)
+        if value is None:
+            continue
+        p = _iri(expand(prop["predicate"]))
+        for v in value if isinstance(value, list) else [value]:
+            lit = _lit(str(v), LANGS[key])
+            yield f"{s} {p} {lit} {g} .\n"
+            if concept and key != "aliases":
+                yield f"{s} {_iri(SKOS.prefLabel)} {lit} {g} .\n"
+
+
+def _properties(s: str, e: Entry, props: dict, g: str, target, corpus: Corpus) -> Iterator[str]:
+    for key, prop in props.items():
+        value = e.data.get(key)
+        if value is None:
+            continue
+        kind = prop.get("type", "text")
+        values = value if isinstance(value, list) else [value]
+        if kind == "posts":
+            yield from _posts(s, e, values, g, target)
+            continue
+        p = _iri(expand(prop["predicate"]))
+        inverse = _iri(expand(prop["inverse"])) if prop.get("inverse") else None
+        objects = []
+        for v in values:
+            if kind == "ref":
+                o = target(v)
+            elif kind == "concept":
+                o = _iri(SCHEMES[prop["scheme"]][0][v])
+            elif kind == "date":
+                o = date_literal(v)
+            elif kind == "year":
+                o = _typed(str(v)[:4], "gYear")
+            elif kind == "number":
+                o = _number(v)
+            elif kind == "boolean":
+                o = _typed("true" if v else "false", "boolean")
+            elif kind == "definition":
+                for lang_key, text in v.items():
+                    yield f"{s} {p} {_lit(text, LANGS[lang_key])} {g} .\n"
+                continue
+            elif kind == "label":
+                o = _lit(str(v), LANGS.get(prop.get("lang", "zh"), "zh"))
+            else:
+                o = _str(v)
+            objects.append(o)
+            yield f"{s} {p} {o} {g} .\n"
+            if inverse:
+                yield f"{o} {inverse} {s} {g} .\n"
+        if prop.get("pairwise"):
+            pw = _iri(expand(prop["pairwise"]))
+            for a in objects:
+                for b in objects:
+                    if a != b:
+                        yield f"{a} {pw} {b} {g} .\n"
+
+
+def _posts(s: str, e: Entry, posts: list, g: str, target) -> Iterator[str]:
+    for post in posts:
+        iri = _iri(ID[minted_id("post", e.doc if e.doc != SHARED_DOC else SHARED_DOC, e.id, post["title"], str(post.get("org")))])
+        yield f"{s} {_iri(ORG.holds)} {iri} {g} .\n"
+        yield f"{iri} {_iri(ORG.heldBy)} {s} {g} .\n"
+        yield f"{iri} {_iri(RDF.type)} {_iri(ORG.Post)} {g} .\n"
+        yield f"{iri} {_iri(RDFS.label)} {_lit(post['title'], 'zh-hans')} {g} .\n"
+        if post.get("title_en"):
+            yield f"{iri} {_iri(RDFS.label)} {_lit(post['title_en'], 'en')} {g} .\n"
+        if post.get("org"):
+            yield f"{iri} {_iri(ORG.postIn)} {target(post['org'])} {g} .\n"
+        if post.get("since"):
+            yield f"{iri} {_iri(LJ.startDate)} {date_literal(post['since'])} {g} .\n"
+        if post.get("until"):
+            yield f"{iri} {_iri(LJ.endDate)} {date_literal(post['until'])} {g} .\n"

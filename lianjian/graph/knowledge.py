@@ -1,0 +1,200 @@
+"""`KnowledgeGraph`: the ontology, vocabularies and case data in one RDF dataset.
+
+rdflib is the API; the store is Oxigraph (through oxrdflib) by default, or
+rdflib's in-memory store with ``engine="rdflib"``. Case data sits in one named
+graph per source document; queries see the union of all graphs.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import io
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Iterable
+
+import pyoxigraph as ox
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.query import Result
+
+from lianjian.errors import DataError, UsageError
+from lianjian.graph.build import corpus_nquads
+from lianjian.loaders.cases import Corpus, load_corpus
+from lianjian.namespace import ONTOLOGY_GRAPH, PREFIXES, sparql_prologue
+from lianjian.ontology import ONTOLOGY_DIR, base_ntriples
+
+__all__ = ["KnowledgeGraph", "ENGINES", "EXPORT_FORMATS"]
+
+ENGINES = ("oxigraph", "rdflib")
+
+#: Export formats: name -> (rdflib format, pyoxigraph format, holds named graphs).
+EXPORT_FORMATS = {
+    "ttl": ("turtle", ox.RdfFormat.TURTLE, False),
+    "nt": ("nt", ox.RdfFormat.N_TRIPLES, False),
+    "nq": ("nquads", ox.RdfFormat.N_QUADS, True),
+    "trig": ("trig", ox.RdfFormat.TRIG, True),
+    "jsonld": ("json-ld", None, True),
+}
+
+
+def _ontology_nquads() -> str:
+    g = _iri(ONTOLOGY_GRAPH)
+    return "".join(line[:-2] + f" {g} .\n" for line in base_ntriples().splitlines(keepends=True) if line.strip())
+
+
+def _iri(s: str) -> str:
+    return f"<{s}>"
+
+
+def _extension_nquads(triples: list) -> str:
+    g = _iri(ONTOLOGY_GRAPH)
+    return "".join(f"{s.n3()} {p.n3()} {o.n3()} {g} .\n" for s, p, o in triples)
+
+
+class KnowledgeGraph:
+    """The lianjian graph: an rdflib `Dataset` (union default graph) plus the corpus it was built from."""
+
+    def __init__(self, dataset: Dataset, engine: str, corpus: Corpus | None = None, store: ox.Store | None = None):
+        self.dataset = dataset
+        self.engine = engine
+        self.corpus = corpus
+        self._ox = store
+        self._projection = None
+
+    # ------------------------------------------------------------------ building
+
+    @classmethod
+    def from_cases(cls, dirs: Iterable[str | Path] = (), bundled: bool = True, engine: str = "oxigraph",
+                   offsets: bool = True) -> "KnowledgeGraph":
+        """Load and check case files, then build the graph (raises `CaseErrors` on bad input)."""
+        corpus = load_corpus(dirs, bundled=bundled)
+        if offsets:
+            from lianjian.loaders.evidence import load_offsets
+
+            corpus.offsets = load_offsets(list(dirs), bundled)
+        return cls.from_corpus(corpus, engine)
+
+    @classmethod
+    def from_corpus(cls, corpus: Corpus, engine: str = "oxigraph") -> "KnowledgeGraph":
+        """Build the graph of an already loaded corpus."""
+        data = _ontology_nquads() + _extension_nquads(corpus.extension_triples) + "".join(corpus_nquads(corpus))
+        return cls.from_nquads(data, engine, corpus)
+
+    @classmethod
+    def from_nquads(cls, data: str, engine: str = "oxigraph", corpus: Corpus | None = None) -> "KnowledgeGraph":
+        """A graph holding the given N-Quads text."""
+        if engine not in ENGINES:
+            raise UsageError(f"--engine: unknown engine {engine!r} (choose {' or '.join(ENGINES)})")
+        if engine == "oxigraph":
+            from oxrdflib.store import OxigraphStore
+
+            store = ox.Store()
+            store.bulk_load(data.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+            dataset = Dataset(store=OxigraphStore(store=store), default_union=True)
+        else:
+            store = None
+            dataset = Dataset(default_union=True)
+            dataset.parse(data=data, format="nquads")
+        for prefix, ns in PREFIXES.items():
+            dataset.bind(prefix, ns, override=True, replace=True)
+        return cls(dataset, engine, corpus, store)
+
+    @classmethod
+    def from_file(cls, path: str | Path, engine: str = "oxigraph") -> "KnowledgeGraph":
+        """Load a graph exported earlier (.trig, .nq, .ttl, .nt)."""
+        suffix = Path(path).suffix.lstrip(".").lower()
+        fmt = {"trig": "trig", "nq": "nquads", "ttl": "turtle", "nt": "nt"}.get(suffix)
+        if fmt is None:
+            raise UsageError(f"{path}: cannot tell the RDF format from the extension (use .trig, .nq, .ttl or .nt)")
+        ds = Dataset()
+        try:
+            ds.parse(str(path), format=fmt)
+        except Exception as exc:  # rdflib raises many parser-specific types
+            raise DataError(f"{path}: not valid {fmt}: {exc}") from None
+        return cls.from_nquads(ds.serialize(format="nquads"), engine)
+
+    # ------------------------------------------------------------------ querying
+
+    def __len__(self) -> int:
+        if self._ox is not None:
+            return len(self._ox)
+        return sum(1 for _ in self.dataset.quads((None, None, None, None)))
+
+    def query(self, text: str, bindings: dict[str, Any] | None = None) -> Result:
+        """Run SPARQL with the project's prefixes; `bindings` maps variable names to RDF terms."""
+        try:
+            return self.dataset.query(sparql_prologue() + text, initBindings=bindings or {})
+        except SyntaxError as exc:
+            raise UsageError(f"SPARQL syntax error: {exc}") from None
+        except Exception as exc:
+            raise UsageError(f"SPARQL error: {_first_line(exc)}") from None
+
+    def select(self, text: str, **bindings: Any) -> list[dict[str, Any]]:
+        """Run a SELECT query and return rows as dicts of plain Python values (IRIs and text as str).
+
+        >>> kg = KnowledgeGraph.from_cases()
+        >>> kg.select("SELECT ?zh WHERE { id:changning-district rdfs:label ?zh FILTER(LANG(?zh) = 'zh-hans') }")
+        [{'zh': '长宁区'}]
+        """
+        terms = {k: v if isinstance(v, (URIRef, Literal)) else Literal(v) for k, v in bindings.items()}
+        result = self.query(text, terms)
+        return [{str(var): _python(row[var]) for var in result.vars if row[var] is not None} for row in result]
+
+    def serialize(self, fmt: str = "ttl") -> bytes:
+        """The whole graph in an RDF format (ttl, nt, nq, trig, jsonld); triples formats merge the named graphs."""
+        if fmt not in EXPORT_FORMATS:
+            raise UsageError(f"--format: unknown RDF format {fmt!r} (choose {', '.join(EXPORT_FORMATS)})")
+        rdflib_fmt, ox_fmt, quads = EXPORT_FORMATS[fmt]
+        if self._ox is not None and ox_fmt is not None:
+            prefixes = {p: str(ns) for p, ns in PREFIXES.items()} if fmt in ("ttl", "trig") else None
+            if quads:
+                return self._ox.dump(format=ox_fmt, prefixes=prefixes) if prefixes else self._ox.dump(format=ox_fmt)
+            merged = ox.Store()
+            merged.extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in self._ox)
+            return merged.dump(format=ox_fmt, from_graph=ox.DefaultGraph(), **({"prefixes": prefixes} if prefixes else {}))
+        if quads:
+            return self.dataset.serialize(format=rdflib_fmt, encoding="utf-8")
+        g = Graph()
+        for prefix, ns in PREFIXES.items():
+            g.bind(prefix, ns)
+        for s, p, o, _ in self.dataset.quads((None, None, None, None)):
+            g.add((s, p, o))
+        return g.serialize(format=rdflib_fmt, encoding="utf-8")
+
+    # ------------------------------------------------------------------ checking
+
+    def validate(self):
+        """Check the graph against the SHACL shapes; returns a `ValidationReport`."""
+        from lianjian.graph.shacl import validate
+
+        return validate(self)
+
+    # ------------------------------------------------------------------ projections
+
+    def to_networkx(self):
+        """The property-graph projection (a networkx MultiDiGraph), built once and cached."""
+        if self._projection is None:
+            from lianjian.graph.projection import to_networkx
+
+            self._projection = to_networkx(self)
+        return self._projection
+
+    def quads(self) -> Iterable[tuple]:
+        """Every (subject, predicate, object, graph) as rdflib terms."""
+        return self.dataset.quads((None, None, None, None))
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def _python(term: Any) -> Any:
+    if isinstance(term, Literal):
+        value = term.toPython()
+        if isinstance(value, Decimal):
+            return int(value) if value == value.to_integral_value() else float(value)
+        if isinstance(value, (_dt.date, _dt.datetime)) or not isinstance(value, (int, float, bool, str)):
+            return str(term)
+        return value
+    return str(term)

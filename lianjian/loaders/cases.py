@@ -1,0 +1,644 @@
+"""Load case files into a validated `Corpus`, reporting every problem with its place.
+
+The rules come from the annotation model (`lianjian/ontology/model.yaml`) and
+the vocabulary of the ontology; nothing about particular sections is hard-coded
+here beyond the model's property types.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import os
+import re
+import unicodedata
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable
+
+from lianjian.errors import CaseErrors, Problem, UsageError
+from lianjian.loaders.yamlfile import YamlFile, read_yaml
+from lianjian.namespace import is_slug
+from lianjian.ontology import Vocabulary, base_vocabulary, model
+
+__all__ = [
+    "Quote", "Entry", "Reference", "Source", "Corpus", "load_corpus", "case_files",
+    "BUNDLED_CASES", "MAX_QUOTE", "SHARED_DOC", "VOCABULARY_FILE",
+]
+
+BUNDLED_CASES = Path(str(resources.files("lianjian") / "cases"))
+MAX_QUOTE = 150
+SHARED_DOC = "shared"
+VOCABULARY_FILE = "vocabulary.yaml"
+EARLIEST_YEAR = 1921
+_REF_KEYS = {"ref", "evidence", "aliases", "zh-Hant", "en", "note"}
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One evidence quote: which document it comes from and where it is written."""
+
+    doc: str
+    text: str
+    file: str
+    line: int
+    column: int
+
+
+@dataclass
+class Entry:
+    """One entity, concept, relationship or observation defined in a case file."""
+
+    id: str
+    section: str
+    data: dict
+    doc: str
+    file: str
+    line: int
+    column: int
+    minted: bool = False
+    evidence: list[Quote] = field(default_factory=list)
+    extra_labels: list[tuple[str, str, str]] = field(default_factory=list)  # (doc, key, value) added by refs
+
+    @property
+    def kind(self) -> str | None:
+        return self.data.get("kind") if model()["sections"][self.section].get("kind", "none") != "none" else None
+
+
+@dataclass
+class Reference:
+    """A `- ref: ID` entry: one document's evidence (and labels) for an entity defined elsewhere."""
+
+    id: str
+    section: str
+    data: dict
+    doc: str
+    file: str
+    line: int
+    column: int
+
+
+@dataclass
+class Source:
+    """A source document's metadata, from a case file's `source:` block."""
+
+    id: str
+    data: dict
+    file: str
+    path: str = ""
+
+
+@dataclass
+class Corpus:
+    """A validated set of case files, ready to be written as RDF."""
+
+    sources: dict[str, Source]
+    entries: dict[str, Entry]
+    references: list[Reference]
+    vocabulary: Vocabulary
+    files: list[str]
+    extension_triples: list = field(default_factory=list)
+    offsets: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
+
+    def entries_in(self, section: str) -> list[Entry]:
+        return [e for e in self.entries.values() if e.section == section]
+
+
+# --------------------------------------------------------------------------
+# Finding files
+
+
+def case_files(dirs: Iterable[str | Path] = (), bundled: bool = True) -> list[tuple[Path, str]]:
+    """The case files to load, as (path, display name), bundled corpus first, each folder in name order."""
+    folders: list[tuple[Path, bool]] = [(BUNDLED_CASES, True)] if bundled else []
+    for d in dirs:
+        p = Path(d)
+        if not p.is_dir():
+            raise UsageError(f"--cases {d}: no such directory")
+        folders.append((p, False))
+    if not folders:
+        raise UsageError("no case folders: give --cases DIR or leave out --no-bundled")
+    out: list[tuple[Path, str]] = []
+    for folder, is_bundled in folders:
+        files = sorted(f for f in folder.glob("*.yaml") if f.name != VOCABULARY_FILE) + sorted(folder.glob("*.yml"))
+        if not files:
+            raise CaseErrors([Problem(str(folder), 0, 0, "no case files (*.yaml) in this folder")])
+        for f in files:
+            out.append((f, f"lianjian/cases/{f.name}" if is_bundled else _display(f)))
+    return out
+
+
+def vocabulary_files(dirs: Iterable[str | Path]) -> list[tuple[Path, str]]:
+    """The `vocabulary.yaml` extension files in the user's case folders."""
+    return [(Path(d) / VOCABULARY_FILE, _display(Path(d) / VOCABULARY_FILE)) for d in dirs if (Path(d) / VOCABULARY_FILE).is_file()]
+
+
+def _display(path: Path) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return rel if not rel.startswith("..") else str(path)
+
+
+# --------------------------------------------------------------------------
+# Checking one file
+
+
+class _FileChecker:
+    """Checks one parsed case file against the model; collects entries, refs and problems."""
+
+    def __init__(self, yf: YamlFile, vocab: Vocabulary):
+        self.yf = yf
+        self.vocab = vocab
+        self.model = model()
+        self.problems: list[Problem] = list(yf.problems)
+        self.entries: list[Entry] = []
+        self.references: list[Reference] = []
+        self.source: Source | None = None
+        self.doc = SHARED_DOC
+
+    def fail(self, path: tuple, message: str) -> None:
+        self.problems.append(self.yf.at(path, message))
+
+    def check(self) -> "_FileChecker":
+        data = self.yf.data
+        if self.yf.problems and data is None:
+            return self
+        if not isinstance(data, dict):
+            self.fail((), "a case file must be a mapping with a `source:` block and sections")
+            return self
+        sections = self.model["sections"]
+        if "source" in data and "shared" in data:
+            self.fail(("shared",), "a file has either a `source:` block or `shared: true`, not both")
+        elif "shared" in data:
+            if data["shared"] is not True:
+                self.fail(("shared",), "`shared` must be `true`")
+        elif "source" in data:
+            self._check_source(data["source"])
+        else:
+            self.fail((), "no `source:` block (or `shared: true` for the shared-entities file)")
+        for key, value in data.items():
+            if key in ("source", "shared"):
+                continue
+            if key not in sections:
+                self.fail((key,), f"unknown section '{key}'{_suggest(key, sections)}")
+                continue
+            if value is None:
+                continue
+            if not isinstance(value, list):
+                self.fail((key,), f"section '{key}' must be a list of entries")
+                continue
+            for i, item in enumerate(value):
+                self._check_entry(key, i, item)
+        return self
+
+    def _check_source(self, block: Any) -> None:
+        spec = self.model["source"]
+        path = ("source",)
+        if not isinstance(block, dict):
+            self.fail(path, "`source:` must be a mapping (id, file, title, date …)")
+            return
+        for key in block:
+            if key not in spec:
+                self.fail(path + (key,), f"unknown key '{key}' in source{_suggest(key, spec)}")
+        doc_id = block.get("id")
+        if doc_id is None:
+            self.fail(path, "source has no `id`")
+            return
+        if not is_slug(doc_id):
+            self.fail(path + ("id",), f"source id {doc_id!r} is not a safe id (lowercase letters, digits and single hyphens){_slug_hint(doc_id)}")
+            return
+        if doc_id == SHARED_DOC:
+            self.fail(path + ("id",), f"source id '{SHARED_DOC}' is reserved for the shared-entities file")
+            return
+        self.doc = doc_id
+        for key, prop in spec.items():
+            if key == "id":
+                continue
+            if key not in block or block[key] is None:
+                if prop.get("required"):
+                    self.fail(path, f"source has no `{key}`")
+                continue
+            self._check_value(path + (key,), key, prop, block[key])
+        self.source = Source(doc_id, block, self.yf.path)
+
+    def _check_entry(self, section: str, index: int, item: Any) -> None:
+        path = (section, index)
+        spec = self.model["sections"][section]
+        if not isinstance(item, dict):
+            self.fail(path, f"each entry of '{section}' must be a mapping")
+            return
+        line, col = self.yf.marks.get(path, (1, 1))
+        if "ref" in item:
+            self._check_reference(section, path, item, line, col)
+            return
+        id_mode = spec.get("id", "required")
+        entity_id = item.get("id")
+        if entity_id is None and id_mode == "required":
+            self.fail(path, f"entry in '{section}' has no `id` (or `ref`)")
+            entity_id = None
+        elif entity_id is not None and not is_slug(entity_id):
+            self.fail(path + ("id",), f"id {entity_id!r} is not a safe id (lowercase ASCII letters, digits and single hyphens, at most 80 characters){_slug_hint(entity_id)}")
+            entity_id = None
+        allowed = {"id", "evidence", "note", *self.model["labels"], *spec["properties"]}
+        if spec.get("kind", "none") != "none":
+            allowed.add("kind")
+        for key in item:
+            if key not in allowed:
+                self.fail(path + (key,), f"unknown key '{key}' in {section}{_suggest(key, allowed)}")
+        self._check_labels(path, item, required=spec.get("labels", "required") == "required")
+        kind_mode = spec.get("kind", "none")
+        if kind_mode != "none":
+            kind = item.get("kind")
+            if kind is None:
+                if kind_mode == "required":
+                    self.fail(path, f"entry in '{section}' has no `kind`")
+            elif not isinstance(kind, str) or not self.vocab.is_kind_of(section, kind):
+                known = self.vocab.kinds.get(section, {})
+                self.fail(path + ("kind",), f"unknown {section[:-1]} kind {kind!r}{_suggest(str(kind), known)}")
+        for key, prop in spec["properties"].items():
+            if key not in item or item[key] is None:
+                if prop.get("required"):
+                    self.fail(path, f"entry in '{section}' has no `{key}`")
+                continue
+            self._check_value(path + (key,), key, prop, item[key])
+        quotes = self._check_evidence(path, item, required=self.doc != SHARED_DOC)
+        if entity_id is None and id_mode == "required":
+            return
+        entry = Entry(entity_id or "", section, item, self.doc, self.yf.path, line, col, minted=entity_id is None)
+        entry.evidence.extend(quotes)
+        self.entries.append(entry)
+
+    def _check_reference(self, section: str, path: tuple, item: dict, line: int, col: int) -> None:
+        for key in item:
+            if key not in _REF_KEYS:
+                self.fail(path + (key,), f"a `ref` entry may carry only {', '.join(sorted(_REF_KEYS - {'ref'}))}; '{key}' belongs on the definition")
+        ref = item["ref"]
+        if not is_slug(ref):
+            self.fail(path + ("ref",), f"ref {ref!r} is not a valid id")
+            return
+        self._check_labels(path, item, required=False)
+        if self.doc == SHARED_DOC:
+            self.fail(path, "the shared file defines entities; it cannot `ref` them")
+            return
+        quotes = self._check_evidence(path, item, required=True)
+        ref_entry = Reference(ref, section, item, self.doc, self.yf.path, line, col)
+        ref_entry.quotes = quotes  # type: ignore[attr-defined]
+        self.references.append(ref_entry)
+
+    def _check_labels(self, path: tuple, item: dict, required: bool) -> None:
+        for key, prop in self.model["labels"].items():
+            if key not in item:
+                continue
+            value = item[key]
+            if prop["type"] == "labels":
+                values = value if isinstance(value, list) else [value]
+                for i, v in enumerate(values):
+                    if not _is_text(v):
+                        self.fail(path + (key, i) if isinstance(value, list) else path + (key,), f"`{key}` must be a list of non-empty strings")
+            elif not _is_text(value):
+                self.fail(path + (key,), f"`{key}` must be a non-empty string on one line")
+        if required and not _is_text(item.get("zh")):
+            if "zh" not in item:
+                self.fail(path, "entry has no `zh` label (Simplified Chinese)")
+
+    def _check_evidence(self, path: tuple, item: dict, required: bool) -> list[Quote]:
+        value = item.get("evidence")
+        if value is None:
+            if required:
+                self.fail(path, "entry has no `evidence` quote")
+            return []
+        values = value if isinstance(value, list) else [value]
+        if not values and required:
+            self.fail(path + ("evidence",), "`evidence` is empty")
+        quotes = []
+        for i, quote in enumerate(values):
+            qpath = path + ("evidence", i) if isinstance(value, list) else path + ("evidence",)
+            if not isinstance(quote, str) or not quote.strip():
+                self.fail(qpath, "an evidence quote must be a non-empty string")
+                continue
+            if "\n" in quote.strip() or "\r" in quote:
+                self.fail(qpath, "an evidence quote must not span lines")
+                continue
+            if len(quote) > MAX_QUOTE:
+                self.fail(qpath, f"evidence quote is {len(quote)} characters, over the {MAX_QUOTE}-character limit; quote a shorter span")
+                continue
+            line, col = self.yf.marks.get(qpath, (1, 1))
+            quotes.append(Quote(self.doc, quote, self.yf.path, line, col))
+        return quotes
+
+    def _check_value(self, path: tuple, key: str, prop: dict, value: Any) -> None:
+        kind = prop.get("type", "text")
+        if prop.get("many"):
+            values = value if isinstance(value, list) else [value]
+            if len(values) < prop.get("min", 0):
+                self.fail(path, f"`{key}` needs at least {prop['min']} values, found {len(values)}")
+            seen = set()
+            for i, v in enumerate(values):
+                sub = path + (i,) if isinstance(value, list) else path
+                if isinstance(v, str) and v in seen:
+                    self.fail(sub, f"`{key}` lists {v!r} twice")
+                seen.add(v if isinstance(v, str) else id(v))
+                self._check_one(sub, key, prop, kind, v)
+        else:
+            if isinstance(value, list) and kind not in ("posts",):
+                self.fail(path, f"`{key}` takes one value, not a list")
+                return
+            self._check_one(path, key, prop, kind, value)
+
+    def _check_one(self, path: tuple, key: str, prop: dict, kind: str, v: Any) -> None:
+        if kind == "ref":
+            if not isinstance(v, str) or not is_slug(v):
+                self.fail(path, f"`{key}`: {v!r} is not an id")
+        elif kind == "concept":
+            scheme = prop["scheme"]
+            known = self.vocab.concepts.get(scheme, {})
+            if not isinstance(v, str) or v not in known:
+                self.fail(path, f"unknown {scheme} {v!r}{_suggest(str(v), known)}")
+        elif kind == "date":
+            err = date_problem(v)
+            if err:
+                self.fail(path, f"`{key}`: {err}")
+        elif kind == "year":
+            err = date_problem(v, year_only=True)
+            if err:
+                self.fail(path, f"`{key}`: {err}")
+        elif kind == "number":
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                self.fail(path, f"`{key}` must be a number, not {v!r}")
+        elif kind == "boolean":
+            if not isinstance(v, bool):
+                self.fail(path, f"`{key}` must be true or false")
+        elif kind in ("text", "label"):
+            if not _is_text(v) and not (kind == "text" and isinstance(v, (int, float)) and not isinstance(v, bool)):
+                self.fail(path, f"`{key}` must be a non-empty string on one line")
+            elif prop.get("choices") and v not in prop["choices"]:
+                self.fail(path, f"`{key}` must be one of {', '.join(prop['choices'])}, not {v!r}")
+        elif kind == "definition":
+            if not isinstance(v, dict) or not v or any(k not in ("zh", "en", "zh-Hant") or not _is_text(t) for k, t in v.items()):
+                self.fail(path, f"`{key}` must be a mapping of zh / en to one-line strings")
+        elif kind == "posts":
+            posts = v if isinstance(v, list) else [v]
+            for i, post in enumerate(posts):
+                ppath = path + (i,)
+                if not isinstance(post, dict):
+                    self.fail(ppath, "each post must be a mapping with `title` (and optional title_en, org, since)")
+                    continue
+                for k in post:
+                    if k not in ("title", "title_en", "org", "since", "until"):
+                        self.fail(ppath + (k,), f"unknown key '{k}' in post")
+                if not _is_text(post.get("title")):
+                    self.fail(ppath, "post has no `title`")
+                if post.get("title_en") is not None and not _is_text(post["title_en"]):
+                    self.fail(ppath + ("title_en",), "`title_en` must be a string")
+                if post.get("org") is not None and not is_slug(post["org"]):
+                    self.fail(ppath + ("org",), f"`org`: {post['org']!r} is not an id")
+                for k in ("since", "until"):
+                    if post.get(k) is not None and (err := date_problem(post[k])):
+                        self.fail(ppath + (k,), f"`{k}`: {err}")
+
+
+def _is_text(v: Any) -> bool:
+    return isinstance(v, str) and bool(v.strip()) and "\n" not in v.strip()
+
+
+def _suggest(word: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _slug_hint(value: Any) -> str:
+    if not isinstance(value, str):
+        return ""
+    folded = re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKC", value).lower()).strip("-")
+    return f" (try '{folded}')" if folded and is_slug(folded) and folded != value else ""
+
+
+def date_problem(value: Any, year_only: bool = False) -> str | None:
+    """Why `value` is not an acceptable date (None when it is).
+
+    >>> date_problem(2005), date_problem("2013-07"), date_problem(1900)
+    (None, None, 'year 1900 is before 1921')
+    """
+    today = _dt.date.today()
+    if isinstance(value, bool):
+        return f"{value!r} is not a date"
+    if isinstance(value, _dt.datetime):
+        value = value.date()
+    if isinstance(value, _dt.date):
+        if year_only:
+            return "give a year, not a full date"
+        year, month, day = value.year, value.month, value.day
+    elif isinstance(value, int):
+        year, month, day = value, None, None
+    elif isinstance(value, str):
+        text = value.strip()
+        if any(unicodedata.decimal(c, None) is not None and not c.isascii() for c in text):
+            return f"{value!r} has full-width or non-ASCII digits; write ASCII digits"
+        m = _DATE.match(text)
+        if not m:
+            return f"{value!r} is not a date (write YYYY, \"YYYY-MM\" or YYYY-MM-DD)"
+        year = int(m.group(1))
+        month = int(m.group(2)) if m.group(2) else None
+        day = int(m.group(3)) if m.group(3) else None
+        if year_only and month:
+            return "give a year, not a month or day"
+        try:
+            _dt.date(year, month or 1, day or 1)
+        except ValueError:
+            return f"{value!r} is not a valid date"
+    else:
+        return f"{value!r} is not a date"
+    if year < EARLIEST_YEAR:
+        return f"year {year} is before {EARLIEST_YEAR}"
+    if (year, month or 1, day or 1) > (today.year, today.month, today.day):
+        return f"{value} is in the future"
+    return None
+
+
+# --------------------------------------------------------------------------
+# Linking files together
+
+
+def _check_one_file(args: tuple[str, str, Vocabulary]) -> _FileChecker:
+    path, display, vocab = args
+    checker = _FileChecker(read_yaml(path, display), vocab).check()
+    if checker.source is not None:
+        checker.source.path = path
+    return checker
+
+
+def load_corpus(dirs: Iterable[str | Path] = (), bundled: bool = True, vocabulary: Vocabulary | None = None,
+                workers: int | None = None) -> Corpus:
+    """Read, check and link case files; raise `CaseErrors` listing every problem found."""
+    dirs = list(dirs)
+    files = case_files(dirs, bundled)
+    problems: list[Problem] = []
+    extension: list = []
+    if vocabulary is None:
+        from lianjian.loaders.vocabulary import extend_vocabulary
+
+        vocabulary, extension, vocab_problems = extend_vocabulary(base_vocabulary(), vocabulary_files(dirs))
+        problems.extend(vocab_problems)
+    jobs = [(str(p), d, vocabulary) for p, d in files]
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 4) if len(jobs) >= 64 else 1
+    if workers > 1:
+        with ProcessPoolExecutor(workers) as pool:
+            checked = list(pool.map(_check_one_file, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
+    else:
+        checked = [_check_one_file(j) for j in jobs]
+    corpus = Corpus({}, {}, [], vocabulary, [d for _, d in files], extension)
+    for fc in checked:
+        problems.extend(fc.problems)
+        if fc.source:
+            if fc.source.id in corpus.sources:
+                other = corpus.sources[fc.source.id]
+                problems.append(Problem(fc.yf.path, *fc.yf.marks.get(("source", "id"), (1, 1)), f"source id '{fc.source.id}' is already used by {other.file}"))
+            else:
+                corpus.sources[fc.source.id] = fc.source
+    _link(corpus, checked, problems)
+    if problems:
+        raise CaseErrors(problems)
+    return corpus
+
+
+def _link(corpus: Corpus, checked: list[_FileChecker], problems: list[Problem]) -> None:
+    from lianjian.namespace import minted_id
+
+    sections = model()["sections"]
+    base_mechanisms = corpus.vocabulary.concepts.get("mechanism", {})
+    for fc in checked:
+        for e in fc.entries:
+            if e.minted:
+                parts = [e.section, *_identity(e)]
+                e.id = minted_id(e.section[:-1], e.doc, *parts)
+            if e.id in corpus.entries:
+                first = corpus.entries[e.id]
+                what = "the same relationship or observation appears twice" if e.minted else f"id '{e.id}' is already defined in {first.file}:{first.line}"
+                problems.append(Problem(e.file, e.line, e.column, what + ("" if e.minted else "; use `- ref: " + e.id + "` to add evidence to it")))
+                continue
+            if e.section == "mechanisms" and e.id in base_mechanisms:
+                problems.append(Problem(e.file, e.line, e.column, f"mechanism '{e.id}' is already a concept of the bundled mechanism scheme; use it directly or `- ref: {e.id}`"))
+                continue
+            if e.id in base_mechanisms:
+                problems.append(Problem(e.file, e.line, e.column, f"id '{e.id}' is already a mechanism concept of the bundled scheme; choose another id"))
+                continue
+            corpus.entries[e.id] = e
+    # References add evidence and labels to entries defined elsewhere.
+    for fc in checked:
+        for r in fc.references:
+            target = corpus.entries.get(r.id)
+            if target is None and r.section == "mechanisms" and r.id in base_mechanisms:
+                target = _vocabulary_entry(corpus, r.id)
+            if target is None:
+                problems.append(Problem(r.file, r.line, r.column, f"ref '{r.id}' is not defined in any case file{_suggest(r.id, corpus.entries)}"))
+                continue
+            if target.section != r.section:
+                problems.append(Problem(r.file, r.line, r.column, f"ref '{r.id}' is defined under '{target.section}', not '{r.section}'"))
+                continue
+            target.evidence.extend(r.quotes)  # type: ignore[attr-defined]
+            for key in ("zh-Hant", "en"):
+                if key in r.data and not any(k == key for _, k, _ in target.extra_labels) and key not in target.data:
+                    target.extra_labels.append((r.doc, key, r.data[key]))
+            aliases = r.data.get("aliases") or []
+            for a in aliases if isinstance(aliases, list) else [aliases]:
+                target.extra_labels.append((r.doc, "aliases", a))
+            corpus.references.append(r)
+    # Every reference-valued property must name an entry of the right section.
+    for e in list(corpus.entries.values()):
+        if e.section == "vocabulary":
+            continue
+        spec = sections[e.section]
+        for key, prop in spec["properties"].items():
+            if prop.get("type") == "posts" and e.data.get(key):
+                posts = e.data[key] if isinstance(e.data[key], list) else [e.data[key]]
+                for p in posts:
+                    if isinstance(p, dict) and p.get("org") and is_slug(p["org"]):
+                        _check_ref(corpus, e, "posts.org", p["org"], ["organizations"], problems)
+                continue
+            if prop.get("type") != "ref" or e.data.get(key) is None:
+                continue
+            values = e.data[key] if isinstance(e.data[key], list) else [e.data[key]]
+            for v in values:
+                if isinstance(v, str) and is_slug(v):
+                    if prop.get("acyclic") and v == e.id:
+                        problems.append(Problem(e.file, e.line, e.column, f"'{e.id}' names itself as its own `{key}`"))
+                        continue
+                    _check_ref(corpus, e, key, v, prop["range"], problems)
+        if not e.evidence:
+            where = "no evidence: no case file quotes it (add `- ref: " + e.id + "` with evidence in a case file)" if e.doc == SHARED_DOC else "no evidence"
+            problems.append(Problem(e.file, e.line, e.column, f"'{e.id}' has {where}"))
+    for c in corpus.sources.values():
+        area = c.data.get("area")
+        if isinstance(area, str) and is_slug(area):
+            t = corpus.entries.get(area)
+            if t is None or t.section != "areas":
+                problems.append(Problem(c.file, 1, 1, f"source area {area!r} is not an area defined in any case file"))
+    _check_cycles(corpus, problems)
+
+
+def _vocabulary_entry(corpus: Corpus, slug: str) -> Entry:
+    """A placeholder entry for a bundled mechanism concept that case files add evidence to."""
+    entry = Entry(slug, "mechanisms", {"id": slug}, "vocabulary", "lianjian/ontology/vocabularies/mechanisms.ttl", 1, 1)
+    entry.section = "mechanisms"
+    entry.data["_vocabulary"] = True
+    corpus.entries[slug] = entry
+    return entry
+
+
+def _identity(e: Entry) -> list[str]:
+    """The content that identifies an unnamed relationship or observation."""
+    d = e.data
+    quotes = [q.text for q in e.evidence[:1]]
+    if e.section == "relationships":
+        parts = d.get("participants") or []
+        return [str(d.get("kind")), *sorted(str(p) for p in (parts if isinstance(parts, list) else [parts])), *quotes]
+    return [str(d.get("subject")), str(d.get("zh")), str(d.get("value")), str(d.get("year")), *quotes]
+
+
+def _check_ref(corpus: Corpus, e: Entry, key: str, value: str, allowed: list[str], problems: list[Problem]) -> None:
+    target = corpus.entries.get(value)
+    if target is None and value in corpus.vocabulary.concepts.get("mechanism", {}):
+        if "mechanisms" in allowed or "any" in allowed:
+            return
+        problems.append(Problem(e.file, e.line, e.column, f"`{key}` of '{_label(e)}': '{value}' is a mechanism, expected one of {', '.join(allowed)}"))
+        return
+    if target is None:
+        problems.append(Problem(e.file, e.line, e.column, f"`{key}` of '{_label(e)}': unknown id '{value}'{_suggest(value, corpus.entries)}"))
+    elif "any" not in allowed and target.section not in allowed:
+        problems.append(Problem(e.file, e.line, e.column, f"`{key}` of '{_label(e)}': '{value}' is in {target.section}, expected one of {', '.join(allowed)}"))
+
+
+def _label(e: Entry) -> str:
+    return e.id if not e.minted else f"{e.section[:-1]} at line {e.line}"
+
+
+def _check_cycles(corpus: Corpus, problems: list[Problem]) -> None:
+    sections = model()["sections"]
+    for name, spec in sections.items():
+        for key, prop in spec["properties"].items():
+            if not prop.get("acyclic"):
+                continue
+            edges = {}
+            for e in corpus.entries.values():
+                if e.section == name and isinstance(e.data.get(key), str):
+                    edges[e.id] = e.data[key]
+            if name == "mechanisms":
+                edges = {**corpus.vocabulary.broader, **edges}
+            reported: set[str] = set()
+            for start in edges:
+                seen, node = [], start
+                while node in edges and node not in seen:
+                    seen.append(node)
+                    node = edges[node]
+                if node in seen and node == start and not reported & set(seen):
+                    reported.update(seen)
+                    e = corpus.entries.get(start)
+                    cycle = " → ".join(seen + [start])
+                    if e is not None:
+                        problems.append(Problem(e.file, e.line, e.column, f"`{key}` forms a cycle: {cycle}"))

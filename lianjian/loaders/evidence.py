@@ -1,0 +1,189 @@
+"""Find evidence quotes in their source documents, and record where they stand.
+
+`verify` looks up every quote of a corpus in the normalised text of its source
+(see `lianjian.loaders.text.normalize`). A quote is found when its normalised
+form occurs in the normalised source, or — to tolerate the damaged
+(mojibake) runs of some sources — when it matches everywhere except inside a
+short damaged run marked by a stray ``?``. The offsets of each found quote in
+the normalised source are recorded in ``evidence-offsets.json`` beside the
+case files, and written into the graph as ``lj:startOffset``/``lj:endOffset``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lianjian.errors import UsageError
+from lianjian.loaders.cases import BUNDLED_CASES, Corpus, Quote
+from lianjian.loaders.text import decode_source, normalize
+
+__all__ = ["SourceText", "Match", "VerifyReport", "verify", "load_offsets", "record_offsets", "OFFSETS_FILE"]
+
+OFFSETS_FILE = "evidence-offsets.json"
+_DAMAGE_REACH = 8  # how far from a stray "?" a damaged run may extend
+_MAX_DAMAGED = 10  # longest quote span that may stand where the source is damaged
+
+
+@dataclass(frozen=True)
+class Match:
+    """Where a quote stands in the normalised source; `exact` is False across a damaged run."""
+
+    start: int
+    end: int
+    exact: bool
+
+
+class SourceText:
+    """A source document's normalised text, searchable for quotes.
+
+    >>> SourceText("長寧區(qū)委創(chuàng)新黨建").find("长宁区委创新")
+    Match(start=0, end=6, exact=True)
+    """
+
+    def __init__(self, text: str, name: str = "<text>"):
+        self.name = name
+        self.text = normalize(text)
+        self._damage = [i for i, ch in enumerate(self.text) if ch == "?"]
+
+    @classmethod
+    def from_file(cls, path: str | Path) -> "SourceText":
+        text, _ = decode_source(Path(path).read_bytes())
+        return cls(text, str(path))
+
+    def find(self, quote: str) -> Match | None:
+        """Locate a quote (any script, glosses or not); None when it is not in the source."""
+        q = normalize(quote)
+        if not q:
+            return None
+        i = self.text.find(q)
+        if i >= 0:
+            return Match(i, i + len(q), True)
+        return self._find_across_damage(q)
+
+    def _find_across_damage(self, q: str) -> Match | None:
+        for d in self._damage:
+            lo = max(0, d - len(q) - _DAMAGE_REACH)
+            window = self.text[lo: d + len(q) + _DAMAGE_REACH]
+            sm = difflib.SequenceMatcher(None, window, q, autojunk=False)
+            blocks = [b for b in sm.get_matching_blocks() if b.size]
+            if not blocks or blocks[0].b != 0 or blocks[-1].b + blocks[-1].size != len(q):
+                continue
+            ok = True
+            for prev, nxt in zip(blocks, blocks[1:]):
+                gap_src = (lo + prev.a + prev.size, lo + nxt.a)
+                gap_q = nxt.b - (prev.b + prev.size)
+                near = any(gap_src[0] - _DAMAGE_REACH <= x < gap_src[1] + _DAMAGE_REACH for x in self._damage)
+                if not near or gap_q > _MAX_DAMAGED or gap_src[1] - gap_src[0] > _MAX_DAMAGED:
+                    ok = False
+                    break
+            matched = sum(b.size for b in blocks)
+            if ok and matched >= 0.7 * len(q) and len(blocks) > 1:
+                return Match(lo + blocks[0].a, lo + blocks[-1].a + blocks[-1].size, False)
+        return None
+
+
+@dataclass
+class Missing:
+    """A quote that could not be found in its source."""
+
+    quote: Quote
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.quote.file}:{self.quote.line}:{self.quote.column}: {self.reason}: {self.quote.text}"
+
+
+@dataclass
+class VerifyReport:
+    """The outcome of `verify`: found quotes with offsets, and the ones not found."""
+
+    found: dict[tuple[str, str], Match] = field(default_factory=dict)
+    missing: list[Missing] = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing
+
+    def summary(self) -> dict:
+        fuzzy = sum(1 for m in self.found.values() if not m.exact)
+        return {"quotes": self.total, "found": self.total - len(self.missing), "missing": len(self.missing), "across_damaged_runs": fuzzy}
+
+
+def verify(corpus: Corpus, sources_dir: str | Path) -> VerifyReport:
+    """Look up every evidence quote of the corpus in its source document under `sources_dir`."""
+    folder = Path(sources_dir)
+    if not folder.is_dir():
+        raise UsageError(f"--sources {sources_dir}: no such directory")
+    texts: dict[str, SourceText | str] = {}
+    for doc, src in corpus.sources.items():
+        name = src.data.get("file")
+        if not name:
+            texts[doc] = f"source '{doc}' names no `file`"
+        elif not (folder / name).is_file():
+            texts[doc] = f"source file {name} is not in {sources_dir}"
+        else:
+            texts[doc] = SourceText.from_file(folder / name)
+    report = VerifyReport()
+    seen: set[tuple[str, str]] = set()
+    for entry in corpus.entries.values():
+        for q in entry.evidence:
+            key = (q.doc, q.text)
+            if key in seen:
+                continue
+            seen.add(key)
+            report.total += 1
+            source = texts.get(q.doc)
+            if isinstance(source, str) or source is None:
+                report.missing.append(Missing(q, source or f"no source document '{q.doc}'"))
+                continue
+            match = source.find(q.text)
+            if match is None:
+                report.missing.append(Missing(q, f"quote not found in {Path(source.name).name}"))
+            else:
+                report.found[key] = match
+    report.missing.sort(key=lambda m: (m.quote.file, m.quote.line))
+    return report
+
+
+def record_offsets(report: VerifyReport, corpus: Corpus) -> list[Path]:
+    """Write found quotes' offsets to `evidence-offsets.json` in the folder of each source's case file."""
+    by_folder: dict[Path, dict[str, dict[str, list[int]]]] = {}
+    for (doc, quote), m in sorted(report.found.items()):
+        src = corpus.sources.get(doc)
+        if src is None or not src.path:
+            continue
+        by_folder.setdefault(Path(src.path).parent, {}).setdefault(doc, {})[quote] = [m.start, m.end]
+    written = []
+    for folder, data in sorted(by_folder.items()):
+        target = folder / OFFSETS_FILE
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".offsets-", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False, indent=1, sort_keys=True)
+            fh.write("\n")
+        os.replace(tmp, target)
+        written.append(target)
+    return written
+
+
+def load_offsets(dirs: list, bundled: bool = True) -> dict[tuple[str, str], tuple[int, int]]:
+    """Read recorded offsets from the bundled corpus and the given case folders."""
+    folders = ([BUNDLED_CASES] if bundled else []) + [Path(d) for d in dirs]
+    out: dict[tuple[str, str], tuple[int, int]] = {}
+    for folder in folders:
+        path = folder / OFFSETS_FILE
+        if not path.is_file():
+            continue
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        for doc, quotes in data.items():
+            for quote, (start, end) in quotes.items():
+                out[(doc, quote)] = (int(start), int(end))
+    return out

@@ -1,0 +1,162 @@
+"""Safe YAML reading that keeps the line and column of every value.
+
+Only plain YAML is accepted: no anchors or aliases, no tags, no duplicate keys.
+Every value's position is kept in a map from its path (a tuple of keys and
+indexes) to a 1-based (line, column) pair, so later checks can name the place.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from lianjian.errors import Problem
+
+__all__ = ["YamlFile", "read_yaml", "decode_text", "MAX_FILE_BYTES"]
+
+Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+#: Largest case file read; a larger one is refused before parsing (bounded memory).
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+_STANDARD_TAGS = {
+    "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq",
+}
+_CONTROL = {c for c in range(32) if c not in (9, 10, 13)} | {127}
+
+
+@dataclass
+class YamlFile:
+    """A parsed YAML file: its data and the position of every value by path."""
+
+    path: str
+    data: Any = None
+    marks: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def at(self, path: tuple, message: str) -> Problem:
+        """A problem located at the value under `path` (or its nearest located parent)."""
+        p = tuple(path)
+        while p and p not in self.marks:
+            p = p[:-1]
+        line, col = self.marks.get(p, (1, 1))
+        return Problem(self.path, line, col, message)
+
+
+def decode_text(raw: bytes, name: str) -> tuple[str | None, Problem | None]:
+    """Decode UTF-8 (with or without BOM); otherwise say which encoding the bytes look like."""
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8):]
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        found = _guess_encoding(raw)
+        hint = f" (it looks like {found}; convert it to UTF-8)" if found else ""
+        return None, Problem(name, line, 1, f"file is not UTF-8{hint}")
+
+
+def _guess_encoding(raw: bytes) -> str | None:
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "UTF-16"
+    for enc in ("gb18030", "big5", "shift_jis", "latin-1"):
+        try:
+            raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        return enc.upper().replace("_", "-")
+    return None
+
+
+def read_yaml(path: str | Path, display: str | None = None) -> YamlFile:
+    """Read one YAML file safely; problems are collected on the result, never raised."""
+    name = display or str(path)
+    result = YamlFile(name)
+    try:
+        size = Path(path).stat().st_size
+        if size > MAX_FILE_BYTES:
+            result.problems.append(Problem(name, 1, 1, f"file is {size / 1048576:.1f} MB, over the {MAX_FILE_BYTES // 1048576} MB limit for one case file; split it"))
+            return result
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        result.problems.append(Problem(name, 1, 1, f"cannot read file: {exc.strerror}"))
+        return result
+    text, problem = decode_text(raw, name)
+    if problem:
+        result.problems.append(problem)
+        return result
+    for lineno, line in enumerate(text.splitlines(), 1):
+        for col, ch in enumerate(line, 1):
+            if ord(ch) in _CONTROL:
+                result.problems.append(Problem(name, lineno, col, f"control character U+{ord(ch):04X} in file"))
+                return result
+    if not text.strip():
+        result.problems.append(Problem(name, 1, 1, "file is empty"))
+        return result
+    try:
+        node = yaml.compose(text, Loader=Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        what = exc.problem or exc.context or "invalid YAML"
+        result.problems.append(Problem(name, line, col, f"invalid YAML: {what}"))
+        return result
+    except yaml.YAMLError as exc:
+        result.problems.append(Problem(name, 1, 1, f"invalid YAML: {exc}"))
+        return result
+    if node is None:
+        result.problems.append(Problem(name, 1, 1, "file is empty"))
+        return result
+    result.data = _Builder(result).build(node, ())
+    return result
+
+
+class _Builder:
+    """Turns a composed node tree into plain Python values, recording positions."""
+
+    def __init__(self, target: YamlFile):
+        self.target = target
+        self.seen: set[int] = set()
+        self.scalars = yaml.constructor.SafeConstructor()
+
+    def fail(self, node: yaml.Node, message: str) -> None:
+        m = node.start_mark
+        self.target.problems.append(Problem(self.target.path, m.line + 1, m.column + 1, message))
+
+    def build(self, node: yaml.Node, path: tuple) -> Any:
+        self.target.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if id(node) in self.seen:
+            self.fail(node, "YAML anchors and aliases are not allowed in case files")
+            return None
+        self.seen.add(id(node))
+        if node.tag not in _STANDARD_TAGS:
+            self.fail(node, f"YAML tag {node.tag} is not allowed in case files")
+            return None
+        if isinstance(node, yaml.MappingNode):
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    self.fail(key_node, "YAML merge keys (<<) are not allowed in case files")
+                    continue
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _STANDARD_TAGS:
+                    self.fail(key_node, "mapping keys must be plain strings")
+                    continue
+                key = self.scalars.construct_object(key_node)
+                if key in out:
+                    self.fail(key_node, f"duplicate key '{key}'")
+                    continue
+                out[key] = self.build(value_node, path + (key,))
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        try:
+            return self.scalars.construct_object(node)
+        except (ValueError, yaml.constructor.ConstructorError) as exc:
+            self.fail(node, f"bad value {node.value!r}: {exc}")
+            return None

@@ -1,0 +1,160 @@
+"""Query results as a neutral table of RDF terms, and its output formats.
+
+`json` is the W3C SPARQL 1.1 Query Results JSON format; `csv` and `tsv` the W3C
+SPARQL 1.1 CSV/TSV results formats; `table` aligns columns for a terminal
+(Chinese characters count two cells); `md` writes a Markdown table.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from dataclasses import dataclass, field
+
+from rdflib import XSD, BNode, Literal, URIRef
+
+from lianjian.errors import UsageError
+from lianjian.namespace import PREFIXES
+
+__all__ = ["QueryResult", "FORMATS", "render", "short"]
+
+FORMATS = ("table", "csv", "tsv", "json", "md")
+_NUMERIC = {str(XSD.integer), str(XSD.decimal), str(XSD.double), str(XSD.float), str(XSD.int), str(XSD.long)}
+
+
+@dataclass
+class QueryResult:
+    """Variables and rows (each row a list of RDF terms or None)."""
+
+    vars: list[str]
+    rows: list[list] = field(default_factory=list)
+
+    @classmethod
+    def from_rdflib(cls, result) -> "QueryResult":
+        names = [str(v) for v in result.vars]
+        return cls(names, [[row[v] for v in result.vars] for row in result])
+
+    def records(self) -> list[dict]:
+        """Rows as dicts of plain values (IRIs and text as str, numbers as numbers)."""
+        return [{v: _plain(t) for v, t in zip(self.vars, row) if t is not None} for row in self.rows]
+
+    def canonical(self) -> list[tuple]:
+        """Rows as sorted tuples of N-Triples strings, for comparing results across engines."""
+        return sorted(tuple(_canon(t) for t in row) for row in self.rows)
+
+
+def _canon(t) -> str:
+    if t is None:
+        return ""
+    if isinstance(t, Literal):
+        if t.datatype and str(t.datatype) in _NUMERIC:
+            try:
+                n = float(t)
+                return repr(int(n)) if n.is_integer() else repr(n)
+            except ValueError:
+                pass
+        if t.language:
+            return f'"{t}"@{t.language.lower()}'
+        if t.datatype and str(t.datatype) != str(XSD.string):
+            return f'"{t}"^^<{t.datatype}>'
+        return f'"{t}"'
+    return t.n3()
+
+
+def _plain(t):
+    if isinstance(t, Literal):
+        if t.datatype and str(t.datatype) in _NUMERIC:
+            n = float(t)
+            return int(n) if n.is_integer() else n
+        if t.datatype and str(t.datatype) == str(XSD.boolean):
+            return str(t) == "true"
+        return str(t)
+    return str(t)
+
+
+def short(t) -> str:
+    """A term as a reader sees it: prefixed IRIs, literal text.
+
+    >>> short(URIRef("https://w3id.org/lianjian/id/changning-district"))
+    'id:changning-district'
+    """
+    if t is None:
+        return ""
+    if isinstance(t, URIRef):
+        text = str(t)
+        for prefix, ns in PREFIXES.items():
+            if text.startswith(str(ns)) and len(text) > len(str(ns)):
+                return f"{prefix}:{text[len(str(ns)):]}"
+        return text
+    return str(t)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def render(result: QueryResult, fmt: str = "table") -> str:
+    """The result in one of FORMATS."""
+    if fmt == "json":
+        return json.dumps(_json(result), ensure_ascii=False, indent=1) + "\n"
+    if fmt == "csv":
+        out = io.StringIO()
+        w = csv.writer(out, lineterminator="\r\n")
+        w.writerow(result.vars)
+        for row in result.rows:
+            w.writerow(["" if t is None else (f"_:{t}" if isinstance(t, BNode) else str(t)) for t in row])
+        return out.getvalue()
+    if fmt == "tsv":
+        lines = ["\t".join(f"?{v}" for v in result.vars)]
+        for row in result.rows:
+            lines.append("\t".join(_tsv(t) for t in row))
+        return "\n".join(lines) + "\n"
+    if fmt in ("table", "md"):
+        cells = [[short(t).replace("\n", " ") for t in row] for row in result.rows]
+        if fmt == "md":
+            esc = lambda s: s.replace("|", "\\|")  # noqa: E731
+            lines = ["| " + " | ".join(result.vars) + " |", "|" + "|".join("---" for _ in result.vars) + "|"]
+            lines += ["| " + " | ".join(esc(c) for c in row) + " |" for row in cells]
+            return "\n".join(lines) + "\n"
+        widths = [max([_width(v)] + [_width(r[i]) for r in cells]) for i, v in enumerate(result.vars)]
+        lines = ["  ".join(_pad(v, w) for v, w in zip(result.vars, widths)).rstrip(), "  ".join("-" * w for w in widths)]
+        lines += ["  ".join(_pad(c, w) for c, w in zip(row, widths)).rstrip() for row in cells]
+        lines.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
+        return "\n".join(lines) + "\n"
+    raise UsageError(f"--format: unknown format {fmt!r} (choose {', '.join(FORMATS)})")
+
+
+def _tsv(t) -> str:
+    if t is None:
+        return ""
+    if isinstance(t, Literal) and t.datatype and str(t.datatype) in (str(XSD.integer), str(XSD.decimal), str(XSD.double)):
+        return str(t)
+    return t.n3().replace("\t", "\\t").replace("\n", "\\n")
+
+
+def _json(result: QueryResult) -> dict:
+    bindings = []
+    for row in result.rows:
+        b = {}
+        for v, t in zip(result.vars, row):
+            if t is None:
+                continue
+            if isinstance(t, URIRef):
+                b[v] = {"type": "uri", "value": str(t)}
+            elif isinstance(t, BNode):
+                b[v] = {"type": "bnode", "value": str(t)}
+            else:
+                d = {"type": "literal", "value": str(t)}
+                if t.language:
+                    d["xml:lang"] = t.language
+                elif t.datatype:
+                    d["datatype"] = str(t.datatype)
+                b[v] = d
+        bindings.append(b)
+    return {"head": {"vars": result.vars}, "results": {"bindings": bindings}}
