@@ -23,11 +23,11 @@ def build(cases: Iterable[str] = (), bundled: bool = True, output: str | None = 
           fmt: str | None = None) -> dict:
     """Build the graph from case files and write it to `output` (format from the extension unless given)."""
     if output is not None:
+        check_output_path(output)
         if fmt is None:
             fmt = RDF_SUFFIXES.get(Path(output).suffix.lower())
             if fmt is None:
                 raise UsageError(f"-o {output}: unknown extension; use one of {', '.join(RDF_SUFFIXES)}")
-        check_output_path(output)
     kg = KnowledgeGraph.from_cases(cases, bundled=bundled, engine=engine)
     if output is not None:
         atomic_write(output, kg.serialize(fmt))

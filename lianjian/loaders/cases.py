@@ -60,6 +60,7 @@ class Entry:
     line: int
     column: int
     minted: bool = False
+    marks: dict = field(default_factory=dict)  # (key,) or (key, index) -> (line, column) in the file
     evidence: list[Quote] = field(default_factory=list)
     extra_labels: list[tuple[str, str, str]] = field(default_factory=list)  # (doc, key, value) added by refs
 
@@ -185,7 +186,7 @@ class _FileChecker:
             if key in ("source", "shared"):
                 continue
             if key not in sections:
-                self.fail((key,), f"unknown section '{key}'{_suggest(key, sections)}")
+                self.problems.append(self.yf.at_key((key,), f"unknown section '{key}'{_suggest(key, sections)}"))
                 continue
             if value is None:
                 continue
@@ -204,7 +205,7 @@ class _FileChecker:
             return
         for key in block:
             if key not in spec:
-                self.fail(path + (key,), f"unknown key '{key}' in source{_suggest(key, spec)}")
+                self.problems.append(self.yf.at_key(path + (key,), f"unknown key '{key}' in source{_suggest(key, spec)}"))
         doc_id = block.get("id")
         if doc_id is None:
             self.fail(path, "source has no `id`")
@@ -217,7 +218,7 @@ class _FileChecker:
             return
         self.doc = doc_id
         for key, prop in spec.items():
-            if key == "id":
+            if key == "id" or path + (key,) in self.yf.rejected:
                 continue
             if key not in block or block[key] is None:
                 if prop.get("required"):
@@ -229,6 +230,8 @@ class _FileChecker:
     def _check_entry(self, section: str, index: int, item: Any) -> None:
         path = (section, index)
         spec = self.model["sections"][section]
+        if path in self.yf.rejected:
+            return
         if not isinstance(item, dict):
             self.fail(path, f"each entry of '{section}' must be a mapping")
             return
@@ -249,7 +252,7 @@ class _FileChecker:
             allowed.add("kind")
         for key in item:
             if key not in allowed:
-                self.fail(path + (key,), f"unknown key '{key}' in {section}{_suggest(key, allowed)}")
+                self.problems.append(self.yf.at_key(path + (key,), f"unknown key '{key}' in {section}{_suggest(key, allowed)}"))
         self._check_labels(path, item, required=spec.get("labels", "required") == "required")
         kind_mode = spec.get("kind", "none")
         if kind_mode != "none":
@@ -261,6 +264,8 @@ class _FileChecker:
                 known = self.vocab.kinds.get(section, {})
                 self.fail(path + ("kind",), f"unknown {section[:-1]} kind {kind!r}{_suggest(str(kind), known)}")
         for key, prop in spec["properties"].items():
+            if path + (key,) in self.yf.rejected:
+                continue
             if key not in item or item[key] is None:
                 if prop.get("required"):
                     self.fail(path, f"entry in '{section}' has no `{key}`")
@@ -270,6 +275,8 @@ class _FileChecker:
         if entity_id is None and id_mode == "required":
             return
         entry = Entry(entity_id or "", section, item, self.doc, self.yf.path, line, col, minted=entity_id is None)
+        n = len(path)
+        entry.marks = {p[n:]: m for p, m in self.yf.marks.items() if p[:n] == path and len(p) > n}
         entry.evidence.extend(quotes)
         self.entries.append(entry)
 
@@ -557,22 +564,25 @@ def _link(corpus: Corpus, checked: list[_FileChecker], problems: list[Problem]) 
         for key, prop in spec["properties"].items():
             if prop.get("type") == "posts" and e.data.get(key):
                 posts = e.data[key] if isinstance(e.data[key], list) else [e.data[key]]
-                for p in posts:
+                for i, p in enumerate(posts):
                     if isinstance(p, dict) and p.get("org") and is_slug(p["org"]):
-                        _check_ref(corpus, e, "posts.org", p["org"], ["organizations"], problems)
+                        pos = e.marks.get((key, i, "org"), (e.line, e.column))
+                        _check_ref(corpus, e, "posts.org", p["org"], ["organizations"], problems, pos)
                 continue
             if prop.get("type") != "ref" or e.data.get(key) is None:
                 continue
-            values = e.data[key] if isinstance(e.data[key], list) else [e.data[key]]
-            for v in values:
+            is_list = isinstance(e.data[key], list)
+            values = e.data[key] if is_list else [e.data[key]]
+            for i, v in enumerate(values):
                 if isinstance(v, str) and is_slug(v):
+                    pos = e.marks.get((key, i) if is_list else (key,), (e.line, e.column))
                     if prop.get("acyclic") and v == e.id:
-                        problems.append(Problem(e.file, e.line, e.column, f"'{e.id}' names itself as its own `{key}`"))
+                        problems.append(Problem(e.file, *pos, f"'{e.id}' names itself as its own `{key}`"))
                         continue
-                    _check_ref(corpus, e, key, v, prop["range"], problems)
-        if not e.evidence:
-            where = "no evidence: no case file quotes it (add `- ref: " + e.id + "` with evidence in a case file)" if e.doc == SHARED_DOC else "no evidence"
-            problems.append(Problem(e.file, e.line, e.column, f"'{e.id}' has {where}"))
+                    _check_ref(corpus, e, key, v, prop["range"], problems, pos)
+        if not e.evidence and e.doc == SHARED_DOC:
+            # (A case file's own entries without evidence were reported when the file was checked.)
+            problems.append(Problem(e.file, e.line, e.column, f"'{e.id}' has no evidence: no case file quotes it (add `- ref: {e.id}` with evidence in a case file)"))
     for c in corpus.sources.values():
         area = c.data.get("area")
         if isinstance(area, str) and is_slug(area):
@@ -601,17 +611,19 @@ def _identity(e: Entry) -> list[str]:
     return [str(d.get("subject")), str(d.get("zh")), str(d.get("value")), str(d.get("year")), *quotes]
 
 
-def _check_ref(corpus: Corpus, e: Entry, key: str, value: str, allowed: list[str], problems: list[Problem]) -> None:
+def _check_ref(corpus: Corpus, e: Entry, key: str, value: str, allowed: list[str], problems: list[Problem],
+               pos: tuple[int, int]) -> None:
     target = corpus.entries.get(value)
     if target is None and value in corpus.vocabulary.concepts.get("mechanism", {}):
         if "mechanisms" in allowed or "any" in allowed:
             return
-        problems.append(Problem(e.file, e.line, e.column, f"`{key}` of '{_label(e)}': '{value}' is a mechanism, expected one of {', '.join(allowed)}"))
+        problems.append(Problem(e.file, *pos, f"`{key}` of '{_label(e)}': '{value}' is a mechanism, expected one of {', '.join(allowed)}"))
         return
     if target is None:
-        problems.append(Problem(e.file, e.line, e.column, f"`{key}` of '{_label(e)}': unknown id '{value}'{_suggest(value, corpus.entries)}"))
+        pool = list(corpus.entries) + list(corpus.vocabulary.concepts.get("mechanism", {}))
+        problems.append(Problem(e.file, *pos, f"`{key}` of '{_label(e)}': unknown id '{value}'{_suggest(value, pool)}"))
     elif "any" not in allowed and target.section not in allowed:
-        problems.append(Problem(e.file, e.line, e.column, f"`{key}` of '{_label(e)}': '{value}' is in {target.section}, expected one of {', '.join(allowed)}"))
+        problems.append(Problem(e.file, *pos, f"`{key}` of '{_label(e)}': '{value}' is in {target.section}, expected one of {', '.join(allowed)}"))
 
 
 def _label(e: Entry) -> str:

@@ -39,6 +39,15 @@ class YamlFile:
     data: Any = None
     marks: dict[tuple, tuple[int, int]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    rejected: set[tuple] = field(default_factory=set)  # paths of values refused (already reported)
+    key_marks: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+
+    def at_key(self, path: tuple, message: str) -> Problem:
+        """A problem located at the key that ends `path` (falls back to its value)."""
+        if tuple(path) in self.key_marks:
+            line, col = self.key_marks[tuple(path)]
+            return Problem(self.path, line, col, message)
+        return self.at(path, message)
 
     def at(self, path: tuple, message: str) -> Problem:
         """A problem located at the value under `path` (or its nearest located parent)."""
@@ -133,10 +142,12 @@ class _Builder:
         self.target.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if id(node) in self.seen:
             self.fail(node, "YAML anchors and aliases are not allowed in case files")
+            self.target.rejected.add(path)
             return None
         self.seen.add(id(node))
         if node.tag not in _STANDARD_TAGS:
             self.fail(node, f"YAML tag {node.tag} is not allowed in case files")
+            self.target.rejected.add(path)
             return None
         if isinstance(node, yaml.MappingNode):
             out: dict[Any, Any] = {}
@@ -148,6 +159,7 @@ class _Builder:
                     self.fail(key_node, "mapping keys must be plain strings")
                     continue
                 key = self.scalars.construct_object(key_node)
+                self.target.key_marks[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
                 if key in out:
                     self.fail(key_node, f"duplicate key '{key}'")
                     continue
@@ -159,4 +171,5 @@ class _Builder:
             return self.scalars.construct_object(node)
         except (ValueError, yaml.constructor.ConstructorError) as exc:
             self.fail(node, f"bad value {node.value!r}: {exc}")
+            self.target.rejected.add(path)
             return None
