@@ -25,7 +25,7 @@ from lianjian.loaders.text import decode_source, normalize
 __all__ = ["SourceText", "Match", "VerifyReport", "verify", "load_offsets", "record_offsets", "OFFSETS_FILE"]
 
 OFFSETS_FILE = "evidence-offsets.json"
-_DAMAGE_REACH = 8  # how far from a stray "?" a damaged run may extend
+_DAMAGE_REACH = 8  # how far around a stray "?" to look for a quote's alignment
 _MAX_DAMAGED = 10  # longest quote span that may stand where the source is damaged
 
 
@@ -71,19 +71,30 @@ class SourceText:
             window = self.text[lo: d + len(q) + _DAMAGE_REACH]
             sm = difflib.SequenceMatcher(None, window, q, autojunk=False)
             blocks = [b for b in sm.get_matching_blocks() if b.size]
-            if not blocks or blocks[0].b != 0 or blocks[-1].b + blocks[-1].size != len(q):
+            if not blocks:
                 continue
+            # Unmatched stretches of the quote: before the first block, between blocks, after the last.
+            first, last = blocks[0], blocks[-1]
+            start = lo + first.a - first.b
+            end = lo + last.a + last.size + (len(q) - last.b - last.size)
+            gaps = [(start, lo + first.a, first.b)]
+            gaps += [(lo + a.a + a.size, lo + b.a, b.b - (a.b + a.size)) for a, b in zip(blocks, blocks[1:])]
+            gaps.append((lo + last.a + last.size, end, len(q) - last.b - last.size))
             ok = True
-            for prev, nxt in zip(blocks, blocks[1:]):
-                gap_src = (lo + prev.a + prev.size, lo + nxt.a)
-                gap_q = nxt.b - (prev.b + prev.size)
-                near = any(gap_src[0] - _DAMAGE_REACH <= x < gap_src[1] + _DAMAGE_REACH for x in self._damage)
-                if not near or gap_q > _MAX_DAMAGED or gap_src[1] - gap_src[0] > _MAX_DAMAGED:
+            for i, (g_start, g_end, q_len) in enumerate(gaps):
+                if q_len == 0 and g_end <= g_start:
+                    continue
+                span = self.text[max(0, g_start):g_end]
+                # A damaged run begins at its stray "?": a gap inside the quote must start there; a gap at
+                # either end of the quote (cut off by the run) must at least contain one.
+                inner = 0 < i < len(gaps) - 1
+                damaged = span.startswith("?") if inner else "?" in span
+                if not damaged or q_len > _MAX_DAMAGED or g_end - g_start > _MAX_DAMAGED:
                     ok = False
                     break
             matched = sum(b.size for b in blocks)
-            if ok and matched >= 0.7 * len(q) and len(blocks) > 1:
-                return Match(lo + blocks[0].a, lo + blocks[-1].a + blocks[-1].size, False)
+            if ok and matched >= 0.7 * len(q) and matched < len(q):
+                return Match(max(0, start), min(len(self.text), end), False)
         return None
 
 
@@ -166,6 +177,7 @@ def record_offsets(report: VerifyReport, corpus: Corpus) -> list[Path]:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(data, fh, ensure_ascii=False, indent=1, sort_keys=True)
             fh.write("\n")
+        os.chmod(tmp, 0o644)
         os.replace(tmp, target)
         written.append(target)
     return written

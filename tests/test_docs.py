@@ -1,0 +1,62 @@
+"""Generated documentation and the editors' JSON Schema match the code."""
+
+import datetime
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from lianjian.loaders.cases import BUNDLED_CASES
+from lianjian.ontology import ONTOLOGY_DIR
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("script", ["gen_ontology_docs.py", "gen_case_schema.py"])
+def test_generated_files_are_current(script):
+    result = subprocess.run([sys.executable, str(ROOT / "scripts" / script), "--check"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+
+
+def _plain(o):
+    if isinstance(o, dict):
+        return {k: _plain(v) for k, v in o.items()}
+    if isinstance(o, list):
+        return [_plain(v) for v in o]
+    return o.isoformat() if isinstance(o, datetime.date) else o
+
+
+@pytest.mark.parametrize("path", sorted(BUNDLED_CASES.glob("*.yaml")), ids=lambda p: p.name)
+def test_bundled_cases_validate_against_json_schema(path):
+    schema = json.loads((ONTOLOGY_DIR / "case-file.schema.json").read_text(encoding="utf-8"))
+    data = _plain(yaml.safe_load(path.read_text(encoding="utf-8")))
+    errors = [e.message for e in jsonschema.Draft202012Validator(schema).iter_errors(data)]
+    assert not errors, errors[:3]
+
+
+def test_json_schema_rejects_what_the_loader_rejects():
+    schema = json.loads((ONTOLOGY_DIR / "case-file.schema.json").read_text(encoding="utf-8"))
+    bad = {"source": {"id": "x", "title": "t"}, "organizations": [{"id": "Bad Id", "zh": "x", "kind": "Nowhere", "sectors": ["moon"]}]}
+    messages = " ".join(e.message for e in jsonschema.Draft202012Validator(schema).iter_errors(bad))
+    assert messages
+
+
+def test_ontology_doc_lists_every_class():
+    doc = (ROOT / "docs" / "ontology.md").read_text(encoding="utf-8")
+    ttl = (ONTOLOGY_DIR / "lianjian.ttl").read_text(encoding="utf-8")
+    import re
+
+    for name in re.findall(r"^lj:(\w+) a owl:Class", ttl, flags=re.M):
+        assert f"`lj:{name}`" in doc, name
+
+
+def test_readme_documents_links_exist():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    import re
+
+    for link in re.findall(r"\]\((docs/[^)]+)\)", readme):
+        assert (ROOT / link).is_file(), link
