@@ -9,7 +9,7 @@ from lianjian.errors import UsageError
 from lianjian.graph import EXPORT_FORMATS, KnowledgeGraph
 from lianjian.io import atomic_write, check_output_path
 
-__all__ = ["build", "validate", "stats", "export", "verify", "query", "sparql", "demo", "RDF_SUFFIXES", "GRAPH_FORMATS"]
+__all__ = ["build", "validate", "stats", "export", "verify", "query", "sparql", "viz", "demo", "RDF_SUFFIXES", "GRAPH_FORMATS"]
 
 #: Output file extension → export format.
 RDF_SUFFIXES = {".ttl": "ttl", ".nt": "nt", ".nq": "nq", ".trig": "trig", ".jsonld": "jsonld", ".json": "jsonld"}
@@ -107,6 +107,17 @@ def sparql(text: str, cases: Iterable[str] = (), bundled: bool = True, engine: s
 
         return remote_select(endpoint, text, {})
     return run_sparql_text(KnowledgeGraph.from_cases(cases, bundled=bundled, engine=engine), text)
+
+
+def viz(output: str, cases: Iterable[str] = (), bundled: bool = True, engine: str = "oxigraph", lang: str = "zh",
+        fmt: str = "html", case_filter: Iterable[str] = (), sectors: Iterable[str] = (), mechanisms: Iterable[str] = (),
+        around: str | None = None, hops: int = 1, size_by: str = "degree") -> dict:
+    """Write the interactive network page (or a PNG/SVG figure) of the graph, filtered as asked."""
+    from lianjian.graph.viz import write_html
+
+    kg = KnowledgeGraph.from_cases(cases, bundled=bundled, engine=engine)
+    return write_html(kg, output, lang=lang, fmt=fmt, size_by=size_by, cases=tuple(case_filter), sectors=tuple(sectors),
+                      mechanisms=tuple(mechanisms), around=around, hops=hops)
 
 
 def demo(output: str = "lianjian-network.html", engine: str = "oxigraph") -> dict:

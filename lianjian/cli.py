@@ -238,6 +238,40 @@ def sparql(text, path, cases, no_bundled, engine, endpoint, fmt, output):
     emit(render(result, fmt), output)
 
 
+@cli.command()
+@output_option(required=True, help="Output file: .html page, or .png/.svg figure.")
+@case_options
+@engine_option
+@click.option("--case", "case_filter", multiple=True, metavar="SOURCE", help="Show only entities from this source document id (repeatable).")
+@click.option("--sector", "sectors", multiple=True, metavar="SECTOR", help="Show only organisations of this sector (repeatable).")
+@click.option("--mechanism", "mechanisms", multiple=True, metavar="MECHANISM", help="Show only links using this mechanism (repeatable).")
+@click.option("--around", metavar="ENTITY", help="Show only the neighbourhood of this entity id.")
+@click.option("--hops", type=click.IntRange(1, 6), default=1, show_default=True, help="Neighbourhood radius for --around.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Label language.")
+@click.option("--size-by", type=click.Choice(["degree", "betweenness"]), default="degree", show_default=True, help="Node size.")
+@click.option("--format", "fmt", type=click.Choice(["html", "png", "svg"]), default=None,
+              help="html (interactive page), png or svg (static figure); default from the extension.")
+@click.option("--open", "open_", is_flag=True, help="Open the page in a browser afterwards.")
+def viz(output, cases, no_bundled, engine, case_filter, sectors, mechanisms, around, hops, lang, size_by, fmt, open_):
+    """Write the interactive network page (offline HTML) or a static figure.
+
+    Colour shows the sector, shape the kind, size the degree; hover or click for
+    names, sources and evidence; filter by source, sector and relation kind;
+    search to focus a node.
+    """
+    if fmt is None:
+        fmt = {".png": "png", ".svg": "svg"}.get(output[-4:].lower(), "html")
+    result = api.viz(output, cases, bundled=not no_bundled, engine=engine, lang=lang, fmt=fmt, case_filter=case_filter,
+                     sectors=sectors, mechanisms=mechanisms, around=around, hops=hops, size_by=size_by)
+    click.echo(f"Wrote {result['path']} ({result['nodes']} nodes, {result['edges']} edges)", err=True)
+    if result.get("note"):
+        click.echo(result["note"], err=True)
+    if open_:
+        import webbrowser
+
+        webbrowser.open(f"file://{__import__('os').path.abspath(output)}")
+
+
 def main() -> None:
     """Entry point of the `lianjian` console script."""
     cli(prog_name="lianjian")

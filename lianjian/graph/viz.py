@@ -68,6 +68,10 @@ def view_graph(g: nx.DiGraph, cases=(), sectors=(), mechanisms=(), around: str |
             if v.has_edge(a, b) and v.edges[a, b]["type"] == "LINKED_WITH":
                 continue
             v.add_edge(a, b, type=label, source_node=a, target_node=b, **{k: val for k, val in d.items() if k != "__labels__"})
+    if sectors:
+        # Keep the sector's organisations and whatever is directly attached to them.
+        core = {n for n in v if "Organization" in v.nodes[n]["__labels__"]}
+        v = v.subgraph(core | {m for n in core for m in v.neighbors(n)}).copy()
     if mechanisms:
         linked = {n for a, b, d in v.edges(data=True) if set(d.get("mechanisms", ())) & set(mechanisms) for n in (a, b)}
         linked |= {m for m in mechanisms if m in v}
@@ -167,13 +171,23 @@ def render_html(net, title: str = "lianjian 联建网络", lang: str = "zh", lab
     return page
 
 
-def write_html(kg, output: str, lang: str = "zh", **filters) -> dict:
-    """Write the network page of a knowledge graph to `output` (atomically); returns what it holds."""
-    from lianjian.io import atomic_write
+def write_html(kg, output: str, lang: str = "zh", fmt: str = "html", size_by: str = "degree", **filters) -> dict:
+    """Write the network view of a knowledge graph to `output` (atomically): the page, or a PNG/SVG figure."""
+    from lianjian.errors import UsageError
+    from lianjian.io import atomic_write, check_output_path
     from lianjian.graph.style import vocabulary_labels
 
+    if fmt not in ("html", "png", "svg"):
+        raise UsageError(f"--format: unknown format {fmt!r} (choose html, png or svg)")
+    check_output_path(output)
     v = view_graph(kg.to_networkx(), **filters)
-    net = to_pyvis(v, lang=lang)
+    if fmt != "html":
+        from lianjian.graph.figure import figure_bytes
+
+        data = figure_bytes(v, fmt, lang)
+        atomic_write(output, data)
+        return {"path": str(output), "nodes": v.number_of_nodes(), "edges": v.number_of_edges(), "bytes": len(data), "note": ""}
+    net = to_pyvis(v, lang=lang, size_by=size_by)
     page = render_html(net, lang=lang, labels=vocabulary_labels(kg))
     atomic_write(output, page)
     return {"path": str(output), "nodes": len(net.nodes), "edges": len(net.edges), "bytes": len(page.encode("utf-8")), "note": net.graph_notes}

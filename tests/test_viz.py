@@ -1,0 +1,108 @@
+"""The network page: built from the projection, self-contained, escaped, and usable in a real browser."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from lianjian.graph import KnowledgeGraph
+from lianjian.graph.viz import to_pyvis, view_graph, write_html
+from tests.browser import open_page
+from tests.conftest import MINIMAL_CASE
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+XSS_CASE = MINIMAL_CASE.replace("zh: 申通地铁公司党委", "zh: <img src=x onerror=alert(1)>\n    en: \"</script><script>window.__pwned=1</script>\"\n    aliases: ['javascript:alert(2)', '<b onmouseover=alert(3)>x</b>']").replace(
+    "id: mini-case", "id: mini-case").replace("title: 测试案例", "title: <svg onload=alert(4)>")
+
+
+@pytest.fixture(scope="module")
+def corpus_page(bundled_kg, tmp_path_factory):
+    out = tmp_path_factory.mktemp("viz") / "network.html"
+    info = write_html(bundled_kg, str(out))
+    return out, info
+
+
+def test_page_is_self_contained(corpus_page):
+    out, info = corpus_page
+    html = out.read_text(encoding="utf-8")
+    assert info["nodes"] > 200 and info["edges"] > 400
+    assert not re.search(r"<(script|link)[^>]+(src|href)=", html), "every script and style must be inline"
+    assert "bootstrap" not in html.lower()
+
+
+def test_view_filters(bundled_kg):
+    g = bundled_kg.to_networkx()
+    full = view_graph(g)
+    pudong = view_graph(g, cases=("pudong-daju-2015",))
+    assert 0 < pudong.number_of_nodes() < full.number_of_nodes()
+    assert all("pudong-daju-2015" in pudong.nodes[n]["sources"] for n in pudong)
+    around = view_graph(g, around="changning-district-committee", hops=1)
+    assert "changning-district-committee" in around and around.number_of_nodes() < full.number_of_nodes()
+    transport = view_graph(g, sectors=("transport",))
+    orgs = [n for n in transport if "Organization" in transport.nodes[n]["__labels__"]]
+    assert orgs and all("transport" in transport.nodes[n]["sectors"] for n in orgs)
+
+
+def test_escaping_in_html(case_dir, tmp_path):
+    kg = KnowledgeGraph.from_cases([case_dir({"x.yaml": XSS_CASE})], bundled=False)
+    out = tmp_path / "x.html"
+    write_html(kg, str(out))
+    html = out.read_text(encoding="utf-8")
+    data = html.split('<script id="lianjian-data" type="application/json">')[1].split("</script>")[0]
+    assert "<" not in data and "\\u003cimg src=x onerror=alert(1)\\u003e" in data
+    assert "<img src=x" not in html and "<svg onload" not in html
+
+
+def test_page_in_chromium(corpus_page):
+    out, info = corpus_page
+    with open_page(out) as (page, errors, requests, dialogs):
+        counts = page.evaluate("[lianjian.nodes.length, lianjian.edges.length, lianjian.visibleNodes(), lianjian.visibleEdges()]")
+        assert counts == [info["nodes"], info["edges"], info["nodes"], info["edges"]]
+        # Filters: unticking the Pudong source hides its nodes; unticking a relation kind hides those links.
+        page.locator("#f-sources input[value='pudong-daju-2015']").uncheck()
+        assert page.evaluate("lianjian.visibleNodes()") < info["nodes"]
+        page.locator("#f-sources input[value='pudong-daju-2015']").check()
+        assert page.evaluate("lianjian.visibleNodes()") == info["nodes"]
+        page.locator("#f-kinds input[value='guidance']").uncheck()
+        assert page.evaluate("lianjian.visibleEdges()") < info["edges"]
+        page.locator("#f-kinds input[value='guidance']").check()
+        # Search focuses and selects the node, and the panel explains it.
+        page.fill("#search", "长宁区委")
+        page.press("#search", "Enter")
+        assert page.evaluate("lianjian.selected()") == ["changning-district-committee"]
+        panel = page.inner_text("#info")
+        assert "中共长宁区委" in panel and "CPC Changning District Committee" in panel and "证据 Evidence" in panel
+        page.wait_for_timeout(1500)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "network.png"))
+        assert not errors, errors
+        assert not requests, requests
+        assert not dialogs
+
+
+def test_xss_payloads_run_nothing(case_dir, tmp_path):
+    kg = KnowledgeGraph.from_cases([case_dir({"x.yaml": XSS_CASE})], bundled=False)
+    out = tmp_path / "x.html"
+    write_html(kg, str(out))
+    with open_page(out) as (page, errors, requests, dialogs):
+        page.fill("#search", "mini-metro")
+        page.press("#search", "Enter")
+        panel = page.inner_text("#info")
+        assert "<img src=x onerror=alert(1)>" in panel  # shown as text
+        assert "javascript:alert(2)" in panel
+        page.hover("#info")
+        page.wait_for_timeout(300)
+        assert page.evaluate("window.__pwned === undefined")
+        assert page.evaluate("document.querySelectorAll('#info img, #info script, #info b, #info svg').length") == 0
+        assert not dialogs and not requests
+
+
+def test_pyvis_lists_are_filled_directly(bundled_kg):
+    v = view_graph(bundled_kg.to_networkx())
+    net = to_pyvis(v)
+    assert len(net.nodes) == v.number_of_nodes() and len(net.edges) == v.number_of_edges()
+    assert {n["key"] for n in net.nodes} == set(v.nodes)
