@@ -16,7 +16,7 @@ from lianjian.ontology import ONTOLOGY_DIR
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.parametrize("script", ["gen_ontology_docs.py", "gen_case_schema.py"])
+@pytest.mark.parametrize("script", ["gen_ontology_docs.py", "gen_case_schema.py", "gen_corpus_doc.py"])
 def test_generated_files_are_current(script):
     result = subprocess.run([sys.executable, str(ROOT / "scripts" / script), "--check"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
