@@ -9,7 +9,7 @@ from lianjian.errors import UsageError
 from lianjian.graph import EXPORT_FORMATS, KnowledgeGraph
 from lianjian.io import atomic_write, check_output_path
 
-__all__ = ["build", "validate", "stats", "export", "verify", "query", "sparql", "viz", "demo", "RDF_SUFFIXES", "GRAPH_FORMATS"]
+__all__ = ["build", "validate", "stats", "export", "verify", "query", "sparql", "viz", "synth", "demo", "RDF_SUFFIXES", "GRAPH_FORMATS"]
 
 #: Output file extension → export format.
 RDF_SUFFIXES = {".ttl": "ttl", ".nt": "nt", ".nq": "nq", ".trig": "trig", ".jsonld": "jsonld", ".json": "jsonld"}
@@ -118,6 +118,13 @@ def viz(output: str, cases: Iterable[str] = (), bundled: bool = True, engine: st
     kg = KnowledgeGraph.from_cases(cases, bundled=bundled, engine=engine)
     return write_html(kg, output, lang=lang, fmt=fmt, size_by=size_by, cases=tuple(case_filter), sectors=tuple(sectors),
                       mechanisms=tuple(mechanisms), around=around, hops=hops)
+
+
+def synth(output: str, cases: int, seed: int = 0, progress=None) -> dict:
+    """Write a synthetic corpus of `cases` case files to the folder `output`."""
+    from lianjian.synth import write_synth
+
+    return write_synth(output, cases, seed, progress=progress)
 
 
 def demo(output: str = "lianjian-network.html", engine: str = "oxigraph") -> dict:
