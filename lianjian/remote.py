@@ -71,9 +71,9 @@ def with_values(text: str, bindings: dict[str, Any]) -> str:
     the same answers as the local engines' initial bindings. Terms are written
     with ``n3()``, which escapes them; nothing else of the values enters the text.
 
-    >>> print(with_values("SELECT ?n WHERE { { ?o ?p ?n } UNION { ?n ?p ?o } FILTER(?n != '}') }",
-    ...                   {"o": URIRef("https://example.org/x")}))
-    SELECT ?n WHERE { { VALUES (?o) { (<https://example.org/x>) } ?o ?p ?n } UNION { VALUES (?o) { (<https://example.org/x>) } ?n ?p ?o } FILTER(?n != '}') }
+    >>> print(with_values("SELECT ?n WHERE { { ?o ?p ?n } UNION { ?n ?p ?x } FILTER(?n != '{') }",
+    ...                   {"o": URIRef("https://example.org/o")}))
+    SELECT ?n WHERE { VALUES (?o) { (<https://example.org/o>) } { VALUES (?o) { (<https://example.org/o>) } ?o ?p ?n } UNION { ?n ?p ?x } FILTER(?n != '{') }
     >>> with_values("CONSTRUCT WHERE { ?s ?p ?o }", {})
     Traceback (most recent call last):
     lianjian.errors.UsageError: remote queries must be SELECT or ASK, not CONSTRUCT

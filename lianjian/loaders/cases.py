@@ -275,8 +275,7 @@ class _FileChecker:
         if entity_id is None and id_mode == "required":
             return
         entry = Entry(entity_id or "", section, item, self.doc, self.yf.path, line, col, minted=entity_id is None)
-        n = len(path)
-        entry.marks = {p[n:]: m for p, m in self.yf.marks.items() if p[:n] == path and len(p) > n}
+        entry.marks = _entry_marks(self.yf.marks, path, item)
         entry.evidence.extend(quotes)
         self.entries.append(entry)
 
@@ -407,6 +406,21 @@ class _FileChecker:
                 for k in ("since", "until"):
                     if post.get(k) is not None and (err := date_problem(post[k])):
                         self.fail(ppath + (k,), f"`{k}`: {err}")
+
+
+def _entry_marks(marks: dict, path: tuple, item: dict) -> dict:
+    """The positions of an entry's values (and list items, and posts' keys), relative to the entry."""
+    out = {}
+    for key, value in item.items():
+        if path + (key,) in marks:
+            out[(key,)] = marks[path + (key,)]
+        if isinstance(value, list):
+            for i, v in enumerate(value):
+                if path + (key, i) in marks:
+                    out[(key, i)] = marks[path + (key, i)]
+                if isinstance(v, dict) and path + (key, i, "org") in marks:
+                    out[(key, i, "org")] = marks[path + (key, i, "org")]
+    return out
 
 
 def _is_text(v: Any) -> bool:

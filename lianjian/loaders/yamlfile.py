@@ -8,6 +8,7 @@ indexes) to a 1-based (line, column) pair, so later checks can name the place.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,8 @@ _STANDARD_TAGS = {
     "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
     "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq",
 }
-_CONTROL = {c for c in range(32) if c not in (9, 10, 13)} | {127}
+_STR = "tag:yaml.org,2002:str"
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass
@@ -100,11 +102,12 @@ def read_yaml(path: str | Path, display: str | None = None) -> YamlFile:
     if problem:
         result.problems.append(problem)
         return result
-    for lineno, line in enumerate(text.splitlines(), 1):
-        for col, ch in enumerate(line, 1):
-            if ord(ch) in _CONTROL:
-                result.problems.append(Problem(name, lineno, col, f"control character U+{ord(ch):04X} in file"))
-                return result
+    bad = _CONTROL_RE.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        result.problems.append(Problem(name, line, col, f"control character U+{ord(bad.group()):04X} in file"))
+        return result
     if not text.strip():
         result.problems.append(Problem(name, 1, 1, "file is empty"))
         return result
@@ -167,6 +170,8 @@ class _Builder:
             return out
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        if node.tag == _STR:
+            return node.value
         try:
             return self.scalars.construct_object(node)
         except (ValueError, yaml.constructor.ConstructorError) as exc:

@@ -88,7 +88,7 @@ def _step(g: nx.DiGraph, i: int, a: str, b: str) -> list:
         quote, sources = _evidence(g, a, b) if fwd else _evidence(g, b, a)
     return [count(i), node_iri(g, a), label(g.nodes[a]), Literal(relation), Literal(direction), node_iri(g, b),
             label(g.nodes[b]), relation_term(kind) if kind else None, relationship, text(mechanisms),
-            Literal(quote, lang="zh-Hans") if quote else None, source_iri(sources[0]) if sources else None]
+            Literal(quote) if quote else None, source_iri(sources[0]) if sources else None]
 
 
 def shortest_path(g: nx.DiGraph, a: str, b: str) -> QueryResult:

@@ -1,0 +1,661 @@
+"""Cypher over the property-graph projection, on LadybugDB (on disk) or grand-cypher (in memory).
+
+Both engines read the one projection, `KnowledgeGraph.to_networkx()`. LadybugDB
+gets it as a database loaded with ``COPY FROM`` CSV and cached on disk under a
+digest of the projection's content; grand-cypher runs over the networkx graph
+itself. Results come back as a `QueryResult` of RDF terms typed by the property
+each column comes from, so that they render like SPARQL results and compare
+with them (see ``docs/cypher.md``).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import re
+import unicodedata
+import weakref
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import XSD, Literal, URIRef
+
+from lianjian.errors import DataError, UsageError
+from lianjian.namespace import ID, LJ, MECHANISM, RELATION, SECTOR, SOURCE
+from lianjian.queries import CannedQuery, cypher_catalogue, get_query
+from lianjian.results import QueryResult
+
+__all__ = [
+    "ENGINES", "NODE_TABLE", "run_cypher", "run_cypher_query", "cypher_command", "catalogue_result",
+    "ladybug_database", "default_cache_dir", "graph_digest", "cypher_literal", "node_iri", "query_engines",
+]
+
+ENGINES = ("ladybug", "grand-cypher")
+#: The one LadybugDB node table; labels are its BOOLEAN columns.
+NODE_TABLE = "Entity"
+#: Bumped whenever the database layout changes, so that cached databases are rebuilt.
+SCHEMA_VERSION = "1"
+DB_FILE = "graph.lbug"
+#: Relationship types stored once per pair in LadybugDB (from the smaller id): match them undirected.
+SYMMETRIC = frozenset({"LINKED_WITH"})
+
+# Columns every database has, whatever the corpus holds, so that queries bind on small corpora too.
+# They mirror what lianjian/graph/projection.py writes.
+_BASE_NODE_COLUMNS = {
+    "class": "STRING", "label_zh": "STRING", "label_zh_hant": "STRING", "label_en": "STRING",
+    "aliases": "STRING[]", "kind": "STRING", "sector": "STRING", "sectors": "STRING[]",
+    "mechanisms": "STRING[]", "sources": "STRING[]", "quote": "STRING", "quotes": "STRING[]",
+}
+_BASE_REL_COLUMNS = {
+    "LINKED_WITH": {"relationships": "STRING[]", "kind": "STRING", "kinds": "STRING[]", "mechanisms": "STRING[]",
+                    "sources": "STRING[]", "years": "STRING[]", "quote": "STRING"},
+    "HOLDS_POST": {"title": "STRING"},
+}
+
+# How a column's values become RDF terms, by the property they come from (see docs/cypher.md).
+_NODE_PROPS = {"id", "relationships", "mechanisms"}
+_NAMESPACE_PROPS = {"sector": SECTOR, "sectors": SECTOR, "kind": RELATION, "kinds": RELATION,
+                    "sources": SOURCE, "class": LJ, "labels": LJ}
+_LANG_PROPS = {"label_zh": "zh-hans", "definition_zh": "zh-hans", "label_zh_hant": "zh-hant",
+               "label_en": "en", "definition_en": "en", "aliases": "zh"}
+_DATE_PROPS = {"startDate", "endDate", "date", "year", "years", "created", "issued"}
+_DATE_TYPES = ((re.compile(r"-?\d{4}"), XSD.gYear), (re.compile(r"-?\d{4}-\d{2}"), XSD.gYearMonth),
+               (re.compile(r"-?\d{4}-\d{2}-\d{2}"), XSD.date))
+
+# CSV cell encoding for LadybugDB: NULL, and lists as marked elements joined by a separator.
+_NULL, _SEP, _ITEM = "\x1d", "\x1f", "\x1e"
+_CSV_OPTIONS = "header=true, parallel=false, quote='\"', escape='\"', delim=',', null_strings=['\x1d']"
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+# ---------------------------------------------------------------------------- query text
+
+# String literals, backquoted names and comments: never rewritten, never searched for parameters.
+_LEXEME = re.compile(r"""'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`[^`\n]*`|//[^\n]*|/\*.*?\*/""", re.S)
+_PLACEHOLDER = re.compile(r"\x00(\d+)\x00")
+_PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+_NODE_LABELS = re.compile(r"\(\s*([A-Za-z_]\w*)?\s*((?::\s*[A-Za-z_]\w*\s*)+)(\{\s*)?")
+_VARIANT = re.compile(r"^[ \t]*//[ \t]*variant[ \t]*:[ \t]*(\S+)[ \t]*$", re.M)
+_ENGINES_HEADER = re.compile(r"^[ \t]*//[ \t]*engines[ \t]*:[ \t]*(.+?)[ \t]*$", re.M)
+
+
+def _mask(text: str) -> tuple[str, list[str]]:
+    """The text with string literals, backquoted names and comments replaced by placeholders."""
+    if "\x00" in text:
+        raise UsageError("the Cypher text contains a NUL character")
+    pieces: list[str] = []
+
+    def keep(m: re.Match) -> str:
+        pieces.append(m.group(0))
+        return f"\x00{len(pieces) - 1}\x00"
+
+    return _LEXEME.sub(keep, text), pieces
+
+
+def _unmask(text: str, pieces: list[str]) -> str:
+    return _PLACEHOLDER.sub(lambda m: pieces[int(m.group(1))], text)
+
+
+def parameter_names(text: str) -> list[str]:
+    """The ``$name`` parameters a Cypher text uses, in order of first use.
+
+    >>> parameter_names("MATCH (a {id: $org}) WHERE a.label_zh <> '$not_me' RETURN a.id, $org")
+    ['org']
+    """
+    masked, _ = _mask(text)
+    return list(dict.fromkeys(_PARAM.findall(masked)))
+
+
+def cypher_literal(value: str | int) -> str:
+    """A grand-cypher literal that reads back as exactly `value` (a double-quoted string, or a number).
+
+    >>> print(cypher_literal('say "hi" \\\\ ok'))
+    "say \\"hi\\" \\\\ ok"
+    >>> cypher_literal("line\\nbreak")
+    Traceback (most recent call last):
+    lianjian.errors.UsageError: a grand-cypher parameter value cannot hold control characters such as newlines: 'line\\nbreak'
+    """
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        return str(value)
+    text = str(value)
+    # grand-cypher's string token cannot span lines; it evaluates the token as a Python string literal.
+    if any(unicodedata.category(c) == "Cc" for c in text):
+        raise UsageError(f"a grand-cypher parameter value cannot hold control characters such as newlines: {text!r}")
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _substitute(text: str, values: dict[str, str | int]) -> str:
+    """Replace each ``$name`` outside literals and comments by the literal of its value."""
+    masked, pieces = _mask(text)
+    return _unmask(_PARAM.sub(lambda m: cypher_literal(values[m.group(1)]), masked), pieces)
+
+
+def _rewrite_labels(text: str, labels: set[str]) -> str:
+    """LadybugDB form of node labels: ``(a:PartyOrganization)`` → ``(a:Entity {PartyOrganization: true})``.
+
+    >>> _rewrite_labels("MATCH (a:Studio {id: 'x:y'})-[:LED_BY]->(:PartyOrganization) RETURN a", {"Studio", "PartyOrganization"})
+    "MATCH (a:Entity {Studio: true, id: 'x:y'})-[:LED_BY]->(:Entity {PartyOrganization: true}) RETURN a"
+    """
+    masked, pieces = _mask(text)
+
+    def rewrite(m: re.Match) -> str:
+        var, names, brace = m.group(1) or "", re.findall(r"\w+", m.group(2)), m.group(3)
+        if not all(n in labels for n in names):
+            return m.group(0)
+        flags = ", ".join(f"{n}: true" for n in dict.fromkeys(names))
+        if brace is None:
+            return f"({var}:{NODE_TABLE} {{{flags}}}"
+        rest = masked[m.end():]
+        return f"({var}:{NODE_TABLE} {{{flags}" + (" " if rest.startswith("}") else ", ")
+
+    return _unmask(_NODE_LABELS.sub(rewrite, masked), pieces)
+
+
+def _top_level_split(text: str, sep: str = ",") -> list[str]:
+    out, depth, start = [], 0, 0
+    for i, c in enumerate(text):
+        if c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+        elif c == sep and depth == 0:
+            out.append(text[start:i])
+            start = i + 1
+    out.append(text[start:])
+    return out
+
+
+def _depth_zero(masked: str, pattern: re.Pattern) -> list[re.Match]:
+    depths, depth = [], 0
+    for c in masked:
+        depths.append(depth)
+        depth += (c in "([{") - (c in ")]}")
+    return [m for m in pattern.finditer(masked) if depths[m.start()] == 0]
+
+
+_RETURN = re.compile(r"\bRETURN\b", re.I)
+_RETURN_END = re.compile(r"\b(?:ORDER\s+BY|SKIP|LIMIT|UNION)\b|;", re.I)
+_ALIAS = re.compile(r"^(.*?)\s+AS\s+([A-Za-z_]\w*|\x00\d+\x00)\s*$", re.I | re.S)
+
+
+def return_items(text: str) -> list[tuple[str, str]]:
+    """(column name, expression) for each item of the query's final RETURN, or [] for ``RETURN *``.
+
+    >>> return_items("MATCH (a)-[r]-(b) RETURN DISTINCT a.id AS a, COUNT(b) ORDER BY a")
+    [('a', 'a.id'), ('COUNT(b)', 'COUNT(b)')]
+    """
+    masked, pieces = _mask(text)
+    union = _depth_zero(masked, re.compile(r"\bUNION\b", re.I))
+    first = masked[: union[0].start()] if union else masked
+    returns = _depth_zero(first, _RETURN)
+    if not returns:
+        return []
+    tail = first[returns[-1].end():]
+    ends = _depth_zero(tail, _RETURN_END)
+    body = tail[: ends[0].start()] if ends else tail
+    body = re.sub(r"^\s*DISTINCT\b", "", body, flags=re.I).strip()
+    if body == "*":
+        return []
+    items = []
+    for item in _top_level_split(body):
+        item = " ".join(item.split())
+        m = _ALIAS.match(item)
+        expr, name = (m.group(1), m.group(2)) if m else (item, item)
+        items.append((_unmask(name, pieces).strip("`"), _unmask(expr, pieces)))
+    return items
+
+
+# ---------------------------------------------------------------------------- result terms
+
+_PROPERTY = re.compile(r"^(?:\w+\s*\(\s*(?:DISTINCT\s+)?)?[A-Za-z_]\w*\.([A-Za-z_]\w*)\s*\)?$", re.I)
+_ID_FUNCTION = re.compile(r"^id\s*\(\s*\w+\s*\)$", re.I)
+
+
+def _column_property(expr: str) -> str | None:
+    """The property a RETURN expression reads: ``a.sector``, ``min(a.sector)``, ``collect(DISTINCT a.sector)``."""
+    if _ID_FUNCTION.match(expr):
+        return "id"
+    m = _PROPERTY.match(expr.strip())
+    if not m or re.match(r"^(?:count|size)\s*\(", expr, re.I):
+        return None
+    return m.group(1)
+
+
+def node_iri(g, node: str) -> URIRef:
+    """The IRI of a projection node: mechanisms live in the mechanism vocabulary, everything else under ``id:``.
+
+    The projection keys nodes by the IRI's last segment; this is its inverse.
+    """
+    data = g.nodes.get(node) if node in g else None
+    if data is not None and "Mechanism" in data.get("__labels__", ()):
+        return MECHANISM[node]
+    return ID[node]
+
+
+def _date(text: str) -> Literal:
+    for pattern, datatype in _DATE_TYPES:
+        if pattern.fullmatch(text):
+            return Literal(text, datatype=datatype)
+    return Literal(text)
+
+
+def _term(g, value, prop: str | None):
+    """One result cell as an RDF term (or None)."""
+    if value is None:
+        return None
+    if isinstance(value, dict):  # a whole node or relationship
+        if "_SRC" in value or ("__labels__" in value and "id" not in value):
+            label = value.get("_LABEL") or ",".join(sorted(value.get("__labels__", ())))
+            return Literal(label)
+        return node_iri(g, value.get("id"))
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = sorted(value) if isinstance(value, (set, frozenset)) else list(value)
+        return Literal(json.dumps(items, ensure_ascii=False, default=str))
+    if isinstance(value, bool):
+        return Literal(value)
+    if isinstance(value, int):
+        return Literal(value, datatype=XSD.integer)
+    if isinstance(value, float):
+        return Literal(int(value), datatype=XSD.integer) if value.is_integer() else Literal(value, datatype=XSD.double)
+    text = str(value)
+    if prop in _NODE_PROPS:
+        return node_iri(g, text)
+    if prop in _NAMESPACE_PROPS:
+        return _NAMESPACE_PROPS[prop][text]
+    if prop in _LANG_PROPS:
+        return Literal(text, lang=_LANG_PROPS[prop])
+    if prop in _DATE_PROPS:
+        return _date(text)
+    return Literal(text)
+
+
+def _result(g, names: list[str], props: list[str | None], rows: list[list]) -> QueryResult:
+    return QueryResult(names, [[_term(g, v, p) for v, p in zip(row, props)] for row in rows])
+
+
+# ---------------------------------------------------------------------------- LadybugDB
+
+@dataclass
+class _Schema:
+    """The LadybugDB layout of one projection: node columns, label columns and relationship tables."""
+
+    node_columns: dict[str, str]
+    labels: list[str]
+    rel_columns: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+def _kind(v) -> str:
+    if isinstance(v, (list, tuple, set, frozenset)):
+        return "list"
+    if isinstance(v, bool):
+        return "bool"
+    return "int" if isinstance(v, int) else "float" if isinstance(v, float) else "str"
+
+
+def _ladybug_type(kinds: set[str]) -> str:
+    if kinds == {"bool"}:
+        return "BOOLEAN"
+    if kinds == {"int"}:
+        return "INT64"
+    if kinds and kinds <= {"int", "float"}:
+        return "DOUBLE"
+    if kinds == {"list"}:
+        return "STRING[]"
+    return "STRING"
+
+
+def _columns(records, base: dict[str, str]) -> dict[str, str]:
+    kinds: dict[str, set[str]] = {}
+    for attrs in records:
+        for key, value in attrs.items():
+            if key in ("__labels__", "id") or value is None:
+                continue
+            if not _IDENT.fullmatch(key):
+                raise DataError(f"projection property {key!r} is not a valid column name")
+            kinds.setdefault(key, set()).add(_kind(value))
+    out = dict(base)
+    for key in sorted(kinds):
+        out[key] = _ladybug_type(kinds[key]) if key not in base else base[key]
+    return out
+
+
+def _classes(kg, g) -> list[str]:
+    """Every label a node pattern may use: the ontology's classes and the labels the projection holds."""
+    found = {lab for _, d in g.nodes(data=True) for lab in d.get("__labels__", ())}
+    rows = kg.query("SELECT DISTINCT ?c WHERE { { ?c a owl:Class } UNION { ?c rdfs:subClassOf ?x } "
+                    "FILTER(STRSTARTS(STR(?c), STR(lj:))) }")
+    found |= {str(r[0])[len(str(LJ)):] for r in rows}
+    return sorted(c for c in found if _IDENT.fullmatch(c) and c != NODE_TABLE)
+
+
+def _schema(kg, g) -> _Schema:
+    from lianjian.graph.projection import EDGE_TYPES
+
+    node_columns = _columns((d for _, d in g.nodes(data=True)), _BASE_NODE_COLUMNS)
+    labels = _classes(kg, g)
+    taken = {c.lower() for c in node_columns} | {"id", "labels"}
+    clash = [lab for lab in labels if lab.lower() in taken]
+    if clash:
+        raise DataError(f"class names clash with projection properties: {', '.join(clash)}")
+    types = set(EDGE_TYPES.values()) | {"HOLDS_POST"} | {t for _, _, d in g.edges(data=True) for t in d["__labels__"]}
+    rel_columns = {}
+    for t in sorted(types):
+        if not _IDENT.fullmatch(t):
+            raise DataError(f"relationship type {t!r} is not a valid table name")
+        edges = (d for _, _, d in g.edges(data=True) if t in d["__labels__"])
+        rel_columns[t] = _columns(edges, _BASE_REL_COLUMNS.get(t, {}))
+    return _Schema(node_columns, labels, rel_columns)
+
+
+def _jsonable(v):
+    if isinstance(v, (set, frozenset)):
+        return sorted(v)
+    return v
+
+
+def graph_digest(g, labels: list[str] = ()) -> str:
+    """A digest of the projection's content (and the database layout), naming its LadybugDB database."""
+    import ladybug
+
+    h = hashlib.sha256(f"{SCHEMA_VERSION}\x1e{getattr(ladybug, '__version__', '')}\x1e".encode())
+    h.update(json.dumps(sorted(labels)).encode())
+    for n in sorted(g.nodes):
+        h.update(json.dumps([n, g.nodes[n]], sort_keys=True, ensure_ascii=False, default=_jsonable).encode("utf-8"))
+    for a, b in sorted(g.edges):
+        h.update(json.dumps([a, b, g.edges[a, b]], sort_keys=True, ensure_ascii=False, default=_jsonable).encode("utf-8"))
+    return h.hexdigest()[:24]
+
+
+def default_cache_dir() -> Path:
+    """Where LadybugDB databases live unless the caller says: ``$XDG_CACHE_HOME/lianjian/ladybug``."""
+    root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(root) / "lianjian" / "ladybug"
+
+
+def _cell(value, column_type: str) -> str:
+    if value is None:
+        return _NULL
+    if column_type == "STRING[]":
+        items = sorted(value) if isinstance(value, (set, frozenset)) else value
+        return _SEP.join(_ITEM + _checked(str(x)) for x in items)
+    if column_type == "BOOLEAN":
+        return "true" if value else "false"
+    if column_type in ("INT64", "DOUBLE"):
+        return repr(value)
+    if isinstance(value, (list, tuple, set, frozenset)):
+        value = json.dumps(_jsonable(value), ensure_ascii=False)
+    return _checked(str(value))
+
+
+def _checked(text: str) -> str:
+    if any(c in text for c in (_NULL, _SEP, _ITEM)):
+        raise DataError(f"cannot load a value holding control characters U+001D-U+001F into LadybugDB: {text[:40]!r}")
+    return text
+
+
+def _load_expr(name: str, column_type: str) -> str:
+    col = f"`{name}`"
+    if column_type == "STRING[]":
+        return (f"CASE WHEN {col} IS NULL THEN NULL WHEN {col} = '' THEN CAST([] AS STRING[]) "
+                f"ELSE list_transform(string_split({col}, $sep), x -> substring(x, 2, size(x))) END")
+    return col
+
+
+def _copy_statement(table: str, path: Path, columns: list[tuple[str, str]], keys: list[str]) -> str:
+    """COPY from the CSV file through LOAD FROM, decoding list columns on the way."""
+    header = ", ".join([f"`{k}` STRING" for k in keys] + [f"`{n}` {'STRING' if t == 'STRING[]' else t}" for n, t in columns])
+    values = ", ".join([f"`{k}`" for k in keys] + [_load_expr(n, t) for n, t in columns])
+    return f"COPY `{table}` FROM (LOAD WITH HEADERS ({header}) FROM '{path.as_posix()}' ({_CSV_OPTIONS}) RETURN {values})"
+
+
+def _write_csv(path: Path, header: list[str], rows) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh, lineterminator="\n")
+        w.writerow(header)
+        w.writerows(rows)
+
+
+def _fill_database(g, schema: _Schema, folder: Path) -> None:
+    """Write the projection as CSV files into `folder`, COPY them into a new database there, remove the CSVs."""
+    import ladybug
+
+    if any(c in str(folder) for c in "'\\\n"):
+        raise UsageError(f"--db-dir {folder}: the path must not contain quotes, backslashes or newlines")
+    node_cols = list(schema.node_columns.items())
+    statements = [
+        f"CREATE NODE TABLE `{NODE_TABLE}`(id STRING PRIMARY KEY, labels STRING[], "
+        + ", ".join([f"`{n}` {t}" for n, t in node_cols] + [f"`{lab}` BOOLEAN" for lab in schema.labels]) + ")"
+    ]
+    node_csv = folder / "nodes.csv"
+    _write_csv(node_csv, ["id", "labels", *schema.node_columns, *schema.labels], (
+        [_checked(n), _cell(sorted(d["__labels__"]), "STRING[]"), *(_cell(d.get(c), t) for c, t in node_cols),
+         *("true" if lab in d["__labels__"] else "false" for lab in schema.labels)]
+        for n, d in sorted(g.nodes(data=True))))
+    copies = [_copy_statement(NODE_TABLE, node_csv, [("labels", "STRING[]"), *node_cols, *((lab, "BOOLEAN") for lab in schema.labels)], ["id"])]
+    for t, cols in schema.rel_columns.items():
+        rel_cols = list(cols.items())
+        statements.append(f"CREATE REL TABLE `{t}`(FROM `{NODE_TABLE}` TO `{NODE_TABLE}`"
+                          + "".join(f", `{n}` {ty}" for n, ty in rel_cols) + ")")
+        rows = [[a, b, *(_cell(d.get(c), ty) for c, ty in rel_cols)]
+                for a, b, d in sorted(g.edges(data=True), key=lambda e: e[:2])
+                if t in d["__labels__"] and not (t in SYMMETRIC and g.has_edge(b, a) and b < a)]
+        if rows:
+            rel_csv = folder / f"rel-{t}.csv"
+            _write_csv(rel_csv, ["from", "to", *cols], rows)
+            copies.append(_copy_statement(t, rel_csv, rel_cols, ["from", "to"]))
+    db = ladybug.Database(str(folder / DB_FILE), buffer_pool_size=128 * 1024 * 1024, max_num_threads=1)
+    conn = ladybug.Connection(db)
+    try:
+        for stmt in statements:
+            conn.execute(stmt)
+        for stmt in copies:
+            conn.execute(stmt, {"sep": _SEP})
+    except RuntimeError as exc:
+        raise DataError(f"LadybugDB could not load the projection: {_first_line(exc)}") from None
+    finally:
+        conn.close()
+        db.close()
+    for path in folder.glob("*.csv"):
+        path.unlink()
+
+
+# One digest and schema per projection object; one open read-only database per folder.
+_DIGESTS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_OPEN: dict[str, tuple] = {}
+
+
+def _prepared(kg):
+    g = kg.to_networkx()
+    if g not in _DIGESTS:
+        schema = _schema(kg, g)
+        _DIGESTS[g] = (graph_digest(g, schema.labels), schema)
+    return g, *_DIGESTS[g]
+
+
+def ladybug_database(kg, cache_dir: str | Path | None = None) -> Path:
+    """The folder of the LadybugDB database of `kg`'s projection, built only if no folder holds this content yet.
+
+    Folders are named by `graph_digest` under `cache_dir` (default `default_cache_dir()`).
+    """
+    from lianjian.io import atomic_directory
+
+    g, digest, schema = _prepared(kg)
+    root = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"--db-dir {root}: cannot create the folder: {exc.strerror}") from None
+    target = root / digest
+    if not (target / DB_FILE).is_file():
+        atomic_directory(target, lambda tmp: _fill_database(g, schema, tmp), option="--db-dir")
+    return target
+
+
+def _ladybug_connection(folder: Path):
+    import ladybug
+
+    key = str(folder.resolve())
+    if key not in _OPEN:
+        db = ladybug.Database(str(folder / DB_FILE), read_only=True, buffer_pool_size=128 * 1024 * 1024, max_num_threads=1)
+        _OPEN[key] = (db, ladybug.Connection(db))
+    return _OPEN[key][1]
+
+
+def _first_line(exc: BaseException) -> str:
+    lines = [ln.strip() for ln in str(exc).strip().splitlines() if ln.strip()]
+    return lines[0] if lines else type(exc).__name__
+
+
+def _run_ladybug(kg, text: str, values: dict, cache_dir) -> QueryResult:
+    g, _, schema = _prepared(kg)
+    conn = _ladybug_connection(ladybug_database(kg, cache_dir))
+    try:
+        result = conn.execute(_rewrite_labels(text, set(schema.labels)), values)
+    except RuntimeError as exc:
+        message = _first_line(exc)
+        kind = "syntax error" if message.startswith("Parser exception") else "error"
+        raise UsageError(f"Cypher {kind} (ladybug): {message}") from None
+    if isinstance(result, list):
+        raise UsageError("Cypher error (ladybug): give one statement, not several")
+    names, rows = result.get_column_names(), result.get_all()
+    items = return_items(text)
+    if len(items) == len(names):
+        names, props = [n for n, _ in items], [_column_property(e) for _, e in items]
+    else:
+        props = [None] * len(names)
+    return _result(g, names, props, rows)
+
+
+# ---------------------------------------------------------------------------- grand-cypher
+
+def _normal(text: str) -> str:
+    return re.sub(r"\s+", "", str(text)).lower()
+
+
+def _run_grand_cypher(kg, text: str, values: dict) -> QueryResult:
+    from grandcypher import GrandCypher
+    from lark.exceptions import UnexpectedInput
+
+    g = kg.to_networkx()
+    query = _substitute(text, values)
+    try:
+        columns = GrandCypher(g).run(query)
+    except UnexpectedInput as exc:
+        raise UsageError(f"Cypher syntax error (grand-cypher): {_first_line(exc)}") from None
+    except Exception as exc:  # grand-cypher raises many types for queries it cannot run
+        raise UsageError(f"Cypher error (grand-cypher): {type(exc).__name__}: {_first_line(exc)}") from None
+    keys = {_normal(k): k for k in columns}
+    items = return_items(text)
+    if items and all(_normal(n) in keys or _normal(e) in keys for n, e in items):
+        order = [keys.get(_normal(n), keys.get(_normal(e))) for n, e in items]
+        names, props = [n for n, _ in items], [_column_property(e) for _, e in items]
+    else:
+        order = list(columns)
+        names, props = [str(k) for k in order], [_column_property(str(k)) for k in order]
+    rows = [list(r) for r in zip(*(columns[k] for k in order))]
+    return _result(g, names, props, rows)
+
+
+# ---------------------------------------------------------------------------- entry points
+
+def _check_engine(engine: str) -> None:
+    if engine not in ENGINES:
+        raise UsageError(f"--engine: unknown Cypher engine {engine!r} (choose {' or '.join(ENGINES)})")
+
+
+def _run(kg, text: str, values: dict, engine: str, cache_dir) -> QueryResult:
+    if engine == "ladybug":
+        return _run_ladybug(kg, text, values, cache_dir)
+    return _run_grand_cypher(kg, text, values)
+
+
+def run_cypher(kg, text: str, params: dict[str, str] | None = None, engine: str = "ladybug", *,
+               cache_dir: str | Path | None = None) -> QueryResult:
+    """Run Cypher over `kg`'s projection; ``$name`` parameters take their values from `params` (strings).
+
+    >>> from lianjian.graph import KnowledgeGraph
+    >>> kg = KnowledgeGraph.from_cases()
+    >>> run_cypher(kg, "MATCH (a:District {id: $d}) RETURN a.label_zh", {"d": "changning-district"}, "grand-cypher").rows
+    [[rdflib.term.Literal('长宁区', lang='zh-hans')]]
+    """
+    _check_engine(engine)
+    params = dict(params or {})
+    used = parameter_names(text)
+    for key in params:
+        if key not in used:
+            raise UsageError(f"--param {key}: the query has no parameter ${key}")
+    for name in used:
+        if name not in params:
+            raise UsageError(f"--param {name}: the query uses ${name}; give --param {name}=VALUE")
+    return _run(kg, text, {k: str(v) for k, v in params.items()}, engine, cache_dir)
+
+
+def query_engines(q: CannedQuery) -> tuple[str, ...]:
+    """The engines a canned Cypher query runs on (its ``// engines:`` header; both when absent)."""
+    m = _ENGINES_HEADER.search(q.text)
+    return tuple(e.strip() for e in m.group(1).split(",")) if m else ENGINES
+
+
+def _engine_text(q: CannedQuery, engine: str) -> str:
+    """The query's text for `engine`: its ``// variant: ENGINE`` section when it has one, else the main text."""
+    parts = _VARIANT.split(q.text)
+    variants = dict(zip(parts[1::2], parts[2::2]))
+    return variants.get(engine, parts[0])
+
+
+def _param_value(p, term):
+    if p.type == "integer":
+        return int(term)
+    if p.type in ("entity", "mechanism", "sector", "relation", "source"):
+        return str(term).rsplit("/", 1)[-1]
+    return str(term)
+
+
+def run_cypher_query(kg, name: str, params: dict[str, str] | None = None, engine: str = "ladybug", *,
+                     cache_dir: str | Path | None = None) -> QueryResult:
+    """Run a canned Cypher query (a twin of a SPARQL query) by name, with typed parameters and their defaults."""
+    _check_engine(engine)
+    q = get_query(name, "cypher")
+    if engine not in query_engines(q):
+        raise UsageError(f"query '{name}' does not run on {engine} (it runs on {', '.join(query_engines(q))}); "
+                         f"see docs/cypher.md")
+    terms = q.bindings(params or {})
+    text = _engine_text(q, engine)
+    used = set(parameter_names(text))
+    known = {p.name: p for p in q.parameters}
+    values = {k: _param_value(known[k], t) for k, t in terms.items() if k in used}
+    missing = used - set(values)
+    if missing:
+        raise DataError(f"query '{name}' uses undeclared parameters: {', '.join(sorted(missing))}")
+    return _run(kg, text, values, engine, cache_dir)
+
+
+def catalogue_result() -> QueryResult:
+    """The canned Cypher queries as a table: name, titles, the SPARQL twin, engines and parameters."""
+    rows = []
+    for q in cypher_catalogue().values():
+        ps = ", ".join(f"{p.name}={p.default}" for p in q.parameters)
+        rows.append([Literal(q.name), Literal(q.title_zh, lang="zh-hans"), Literal(q.title_en, lang="en"),
+                     Literal(q.twin or ""), Literal(", ".join(query_engines(q))), Literal(ps)])
+    return QueryResult(["name", "title_zh", "title_en", "twin", "engines", "parameters"], rows)
+
+
+def cypher_command(text: str | None = None, query: str | None = None, params: dict[str, str] | None = None, *,
+                   list_queries: bool = False, cases=(), bundled: bool = True, engine: str = "ladybug",
+                   cache_dir: str | Path | None = None) -> QueryResult:
+    """What ``lianjian cypher`` does: list the canned queries, run one by name, or run Cypher text."""
+    from lianjian.graph import KnowledgeGraph
+
+    _check_engine(engine)
+    if sum((text is not None, query is not None, list_queries)) != 1:
+        raise UsageError("give the Cypher TEXT, --query NAME or --list (one of them)")
+    if list_queries:
+        return catalogue_result()
+    kg = KnowledgeGraph.from_cases(cases, bundled=bundled)
+    if query is not None:
+        return run_cypher_query(kg, query, params, engine, cache_dir=cache_dir)
+    return run_cypher(kg, text, params, engine, cache_dir=cache_dir)
