@@ -9,7 +9,7 @@ from lianjian.errors import UsageError
 from lianjian.graph import EXPORT_FORMATS, KnowledgeGraph
 from lianjian.io import atomic_write, check_output_path
 
-__all__ = ["build", "validate", "stats", "export", "verify", "query", "sparql", "viz", "synth", "demo", "RDF_SUFFIXES", "GRAPH_FORMATS"]
+__all__ = ["build", "validate", "stats", "export", "verify", "query", "sparql", "viz", "analyze", "path", "push", "synth", "demo", "RDF_SUFFIXES", "GRAPH_FORMATS"]
 
 #: Output file extension → export format.
 RDF_SUFFIXES = {".ttl": "ttl", ".nt": "nt", ".nq": "nq", ".trig": "trig", ".jsonld": "jsonld", ".json": "jsonld"}
@@ -57,9 +57,15 @@ def stats(cases: Iterable[str] = (), bundled: bool = True, engine: str = "oxigra
 
 
 def export(fmt: str, output: str, cases: Iterable[str] = (), bundled: bool = True, engine: str = "oxigraph") -> dict:
-    """Write the graph as RDF (ttl, nt, nq, trig, jsonld) or its projection (graphml, gexf)."""
-    if fmt not in EXPORT_FORMATS and fmt not in GRAPH_FORMATS:
-        raise UsageError(f"--format: unknown format {fmt!r} (choose {', '.join([*EXPORT_FORMATS, *GRAPH_FORMATS])})")
+    """Write the graph as RDF (ttl, nt, nq, trig, jsonld), its projection (graphml, gexf) or Neo4j import files (a folder)."""
+    if fmt not in EXPORT_FORMATS and fmt not in GRAPH_FORMATS and fmt != "neo4j":
+        raise UsageError(f"--format: unknown format {fmt!r} (choose {', '.join([*EXPORT_FORMATS, *GRAPH_FORMATS, 'neo4j'])})")
+    if fmt == "neo4j":
+        from lianjian.graph.neo4j import check_directory, export_neo4j
+
+        check_directory(output)
+        kg = KnowledgeGraph.from_cases(cases, bundled=bundled, engine=engine)
+        return {**export_neo4j(kg, output), "output": output, "format": fmt, "triples": len(kg)}
     check_output_path(output)
     kg = KnowledgeGraph.from_cases(cases, bundled=bundled, engine=engine)
     if fmt in GRAPH_FORMATS:
@@ -118,6 +124,34 @@ def viz(output: str, cases: Iterable[str] = (), bundled: bool = True, engine: st
     kg = KnowledgeGraph.from_cases(cases, bundled=bundled, engine=engine)
     return write_html(kg, output, lang=lang, fmt=fmt, size_by=size_by, cases=tuple(case_filter), sectors=tuple(sectors),
                       mechanisms=tuple(mechanisms), around=around, hops=hops)
+
+
+def analyze(name: str, cases: Iterable[str] = (), bundled: bool = True, engine: str = "oxigraph", **options):
+    """Build the graph and run the network analysis `name` (see `lianjian.graph.analytics.ANALYSES`)."""
+    from lianjian.graph.analytics import ANALYSES, analyze as run_analysis
+
+    if name not in ANALYSES:
+        run_analysis(None, name)  # raises the UsageError naming the analyses
+    options = {k: v for k, v in options.items() if v is not None}
+    return run_analysis(KnowledgeGraph.from_cases(cases, bundled=bundled, engine=engine), name, **options)
+
+
+def path(a: str, b: str, cases: Iterable[str] = (), bundled: bool = True, engine: str = "oxigraph"):
+    """Build the graph and find the shortest chain of relationships between entities `a` and `b`."""
+    from lianjian.graph.analytics import shortest_path
+
+    return shortest_path(KnowledgeGraph.from_cases(cases, bundled=bundled, engine=engine).to_networkx(), a, b)
+
+
+def push(endpoint: str, graph: str | None = None, cases: Iterable[str] = (), bundled: bool = True,
+         engine: str = "oxigraph", timeout: float = 30.0) -> dict:
+    """Build the graph and upload it to a SPARQL 1.1 Graph Store, one named graph per source (HTTP PUT)."""
+    from lianjian.remote import _IRI, _check_url, push as push_graph
+
+    url = _check_url(endpoint, "--endpoint")
+    if graph is not None and not _IRI.fullmatch(graph):
+        raise UsageError(f"--graph {graph}: not an absolute IRI")
+    return push_graph(KnowledgeGraph.from_cases(cases, bundled=bundled, engine=engine), url, graph=graph, timeout=timeout)
 
 
 def synth(output: str, cases: int, seed: int = 0, progress=None) -> dict:

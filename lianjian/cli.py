@@ -152,12 +152,12 @@ def _stats_text(result: dict) -> str:
 
 @cli.command()
 @case_options
-@click.option("--format", "fmt", required=True, type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "graphml", "gexf"]),
-              help="RDF (ttl, nt, nq, trig, jsonld) or the property graph (graphml, gexf).")
-@output_option(required=True, help="Output file.")
+@click.option("--format", "fmt", required=True, type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "graphml", "gexf", "neo4j"]),
+              help="RDF (ttl, nt, nq, trig, jsonld), the property graph (graphml, gexf), or neo4j (-o names a folder).")
+@output_option(required=True, help="Output file (a folder for neo4j).")
 @engine_option
 def export(cases, no_bundled, fmt, output, engine):
-    """Export the graph as RDF or its property-graph projection as GraphML/GEXF."""
+    """Export the graph as RDF, its property graph as GraphML/GEXF, or Neo4j import CSVs."""
     result = api.export(fmt, output, cases, bundled=not no_bundled, engine=engine)
     click.echo(f"Wrote {fmt} to {result['output']}", err=True)
 
@@ -285,6 +285,48 @@ def synth(count, seed, output):
     with _progress(count + 1, "writing case files") as bar:
         result = api.synth(output, count, seed, progress=bar.update)
     click.echo(f"Wrote {result['files']} files ({result['bytes'] / 1e6:.1f} MB) to {result['output']}", err=True)
+
+
+@cli.command()
+@click.argument("name")
+@case_options
+@engine_option
+@click.option("--top", type=click.IntRange(min=1), default=None, metavar="N", help="Show only the first N rows.")
+@format_option(FORMATS, "table")
+@output_option()
+def analyze(name, cases, no_bundled, engine, top, fmt, output):
+    """Run a network analysis: bridges, mixing, cross-sector, compare, shared-mechanisms or communities."""
+    emit(render(api.analyze(name, cases, bundled=not no_bundled, engine=engine, top=top), fmt), output)
+
+
+@cli.command()
+@click.argument("a")
+@click.argument("b")
+@case_options
+@engine_option
+@format_option(FORMATS, "table")
+@output_option()
+def path(a, b, cases, no_bundled, engine, fmt, output):
+    """The shortest chain of relationships between entities A and B (ids), each step with its evidence."""
+    emit(render(api.path(a, b, cases, bundled=not no_bundled, engine=engine), fmt), output)
+
+
+@cli.command()
+@click.option("--endpoint", required=True, metavar="URL",
+              help="Graph Store service of a SPARQL server, e.g. http://127.0.0.1:7878/store (Oxigraph).")
+@click.option("--graph", metavar="IRI", help="Push everything into this one named graph instead of one per source document.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
+              help="Seconds to wait for the server before giving up.")
+@case_options
+@engine_option
+@format_option(FORMATS, "table")
+@output_option()
+def push(endpoint, graph, timeout, cases, no_bundled, engine, fmt, output):
+    """Upload the graph to a SPARQL 1.1 Graph Store, replacing each named graph whole (HTTP PUT)."""
+    result = api.push(endpoint, graph=graph, cases=cases, bundled=not no_bundled, engine=engine, timeout=timeout)
+    emit(render(result["table"], fmt), output)
+    click.echo(f"Pushed {result['triples']} triples in {len(result['graphs'])} graphs to {result['endpoint']} "
+               f"({result['seconds']:.1f} s)", err=True)
 
 
 def _progress(total: int, label: str):

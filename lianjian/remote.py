@@ -23,7 +23,7 @@ from lianjian.errors import DataError, UsageError
 from lianjian.namespace import sparql_prologue
 from lianjian.results import QueryResult
 
-__all__ = ["remote_select", "with_values", "parse_results", "graph_payloads", "push", "push_cases",
+__all__ = ["remote_select", "with_values", "parse_results", "graph_payloads", "push",
            "DEFAULT_TIMEOUT", "RESULTS_JSON"]
 
 DEFAULT_TIMEOUT = 30.0
@@ -56,7 +56,8 @@ def remote_select(endpoint: str, text: str, bindings: dict[str, Any] | None = No
                   timeout: float = DEFAULT_TIMEOUT) -> QueryResult:
     """Run a SELECT or ASK query on a SPARQL 1.1 Protocol endpoint, with the project's prefixes and `bindings`."""
     url = _check_url(endpoint, "--endpoint")
-    query = sparql_prologue() + with_values(text, bindings or {})
+    # The prefixes go on one line before the query's first, so the server's error positions keep its line numbers.
+    query = sparql_prologue().replace("\n", " ") + with_values(text, bindings or {})
     body = _http("POST", url, query.encode("utf-8"), {"Content-Type": "application/sparql-query",
                                                        "Accept": f"{RESULTS_JSON}, application/json;q=0.9"},
                  timeout, url)
@@ -194,6 +195,8 @@ def graph_payloads(kg, graph: str | None = None) -> Iterator[tuple[str | None, b
         if next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None:
             names.insert(0, ox.DefaultGraph())
         for name in names:
+            if isinstance(name, ox.BlankNode):
+                raise DataError(f"graph _:{name.value} is named by a blank node; a Graph Store cannot address it")
             data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=name)
             yield (None if isinstance(name, ox.DefaultGraph) else name.value), data, data.count(b"\n")
         return
@@ -202,6 +205,8 @@ def graph_payloads(kg, graph: str | None = None) -> Iterator[tuple[str | None, b
     for g in sorted(kg.dataset.graphs(), key=lambda g: ("" if g.identifier == DATASET_DEFAULT_GRAPH_ID else str(g.identifier))):
         if len(g) == 0:
             continue
+        if isinstance(g.identifier, BNode):
+            raise DataError(f"graph _:{g.identifier} is named by a blank node; a Graph Store cannot address it")
         data = g.serialize(format="nt", encoding="utf-8")
         yield (None if g.identifier == DATASET_DEFAULT_GRAPH_ID else str(g.identifier)), data, len(g)
 
@@ -234,17 +239,6 @@ def push(kg, endpoint: str, graph: str | None = None, timeout: float = DEFAULT_T
                                                 Literal(p["triples"])] for p in pushed])
     return {"endpoint": url, "graphs": pushed, "triples": sum(p["triples"] for p in pushed),
             "seconds": round(time.perf_counter() - started, 3), "table": table}
-
-
-def push_cases(endpoint: str, graph: str | None = None, cases: Iterable[str] = (), bundled: bool = True,
-               engine: str = "oxigraph", timeout: float = DEFAULT_TIMEOUT) -> dict:
-    """Build the graph from case files and `push` it (what `lianjian push` does)."""
-    url = _check_url(endpoint, "--endpoint")
-    if graph is not None and not _IRI.fullmatch(graph):
-        raise UsageError(f"--graph {graph}: not an absolute IRI")
-    from lianjian.graph import KnowledgeGraph
-
-    return push(KnowledgeGraph.from_cases(cases, bundled=bundled, engine=engine), url, graph=graph, timeout=timeout)
 
 
 def _graph_url(url: str, name: str | None) -> str:

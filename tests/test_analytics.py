@@ -393,3 +393,25 @@ def test_corpus_path_from_changning_to_pudong(corpus):
     assert all(a["to"] == b["from"] for a, b in zip(steps, steps[1:]))
     assert any(s["to"].endswith("/shanghai") for s in steps)
     assert all(s.get("quote") and s.get("source") for s in steps)
+
+
+def test_docs_describe_every_analysis():
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "analytics.md").read_text(encoding="utf-8")
+    for name in ANALYSES:
+        assert f"## {name}\n" in doc and f"lianjian analyze {name}" in doc, name
+
+
+def test_cli_functions_read_case_folders(case_dir):
+    from lianjian.api import analyze as analyze_cases, path as path_between
+
+    folder = case_dir()
+    shares = analyze_cases("cross-sector", [folder], bundled=False).records()
+    assert shares == [{"case": "mini-case", "ties": 1, "cross_sector": 1, "share": 1},
+                      {"case": "(all)", "ties": 1, "cross_sector": 1, "share": 1}]
+    (step,) = path_between("mini-metro", "mini-committee", [folder], bundled=False).records()
+    assert (step["relation"], step["kind"], step["mechanisms"], step["quote"]) == (
+        "LINKED_WITH", "https://w3id.org/lianjian/vocab/relation/signing", "pairing", "申通地铁公司")
+    with pytest.raises(UsageError, match="unknown analysis"):
+        analyze_cases("nope", [folder], bundled=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -11,7 +12,6 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-import shutil
 
 import pytest
 from rdflib import BNode, Literal, URIRef
@@ -23,7 +23,9 @@ from lianjian.queries import sparql_catalogue
 from lianjian.queries.run import run_sparql
 from lianjian.remote import graph_payloads, push, remote_select
 
-OXIGRAPH = next((str(p) for p in [Path(sys.executable).parent / "oxigraph"] if p.exists()), None) or shutil.which("oxigraph")
+# The venv's own oxigraph first, then any on PATH.
+_VENV_OXIGRAPH = Path(sys.executable).parent / "oxigraph"
+OXIGRAPH = str(_VENV_OXIGRAPH) if _VENV_OXIGRAPH.exists() else shutil.which("oxigraph")
 COUNT_PER_GRAPH = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 
 
@@ -47,7 +49,7 @@ class OxigraphServer:
         deadline = time.monotonic() + 30
         while True:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"oxigraph serve exited: {(location.parent / self.log.name).read_text()}")
+                raise RuntimeError(f"oxigraph serve exited: {Path(self.log.name).read_text(errors='replace')}")
             try:
                 remote_select(self.query, "ASK {}", timeout=2)
                 return
@@ -297,8 +299,9 @@ def test_http_500_names_status_and_first_line(bundled_kg):
 def test_a_syntax_error_on_the_server_is_its_http_400(pushed):
     server, _ = pushed
     with pytest.raises(DataError, match="HTTP 400") as err:
-        remote_select(server.query, "SELECT WHERE {")
+        remote_select(server.query, "SELECT ?s\nWHERE {\n  ?s ?p")
     assert "\n" not in str(err.value)
+    assert re.search(r"\b3:\d+", str(err.value)), "the error keeps the query's own line numbers"
 
 
 def test_html_answer_is_not_results():

@@ -22,7 +22,7 @@ import networkx as nx
 from lianjian.errors import DataError, UsageError
 from lianjian.io import atomic_directory
 
-__all__ = ["export_neo4j", "neo4j_tables", "Neo4jTables", "FILES", "ARRAY_DELIMITERS"]
+__all__ = ["export_neo4j", "check_directory", "neo4j_tables", "Neo4jTables", "FILES", "ARRAY_DELIMITERS"]
 
 NODES, RELATIONSHIPS = "nodes.csv", "relationships.csv"
 #: Every file an export writes; a folder holding anything else is not replaced.
@@ -62,12 +62,24 @@ class Neo4jTables:
         return out.getvalue()
 
 
-def export_neo4j(kg, directory: str | Path, option: str = "-o") -> dict:
-    """Write the projection of `kg` as a folder of Neo4j import files, atomically; returns what was written."""
+def check_directory(directory: str | Path, option: str = "-o") -> Path:
+    """Fail early, with the option's name, unless `directory` can become (or be replaced by) an export folder."""
     target = Path(directory)
+    if str(directory) == "-":
+        raise UsageError(f"{option} -: the neo4j export is a folder of files; give its name")
+    if not target.resolve().parent.is_dir():
+        raise UsageError(f"{option} {directory}: directory {target.resolve().parent} does not exist")
+    if target.exists() and not target.is_dir():
+        raise UsageError(f"{option} {directory}: exists and is not a directory")
     if target.is_dir() and any(p.name not in FILES for p in target.iterdir()):
         raise UsageError(f"{option} {directory}: folder holds other files; give a new or empty folder "
                          "(or one written by an earlier neo4j export)")
+    return target
+
+
+def export_neo4j(kg, directory: str | Path, option: str = "-o") -> dict:
+    """Write the projection of `kg` as a folder of Neo4j import files, atomically; returns what was written."""
+    target = check_directory(directory, option)
     tables = neo4j_tables(kg.to_networkx())
 
     def fill(tmp: Path) -> None:

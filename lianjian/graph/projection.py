@@ -6,7 +6,8 @@ One scan over the triples (no SPARQL) makes a `networkx.DiGraph`:
   last segment), with ``__labels__`` = its class and the class's ancestors
   (``{"PartyCommittee", "PartyOrganization", "Organization"}``), and properties
   from its literals: ``label_zh``, ``label_zh_hant``, ``label_en``, ``aliases``,
-  ``kind``, ``sector`` (first sector), ``sectors``, ``sources``, ``quote``, …;
+  ``kind``, ``sector`` (first sector), ``sectors``, ``sources``, ``quote``,
+  ``evidence`` (pairs of quote and source id), …;
 * an edge per object property that the annotation model names (``edge:`` in
   ``model.yaml``), with ``__labels__`` = {that name};
 * ``LINKED_WITH`` edges in both directions between the participants of each
@@ -172,7 +173,8 @@ def to_networkx(kg) -> nx.DiGraph:
         # The most specific class: one that is no other class's ancestor.
         cls = min(c for c in classes if not any(c != o and c in ancestors(o) for o in classes))
         d = props.get(n, {})
-        quotes = [quote[e] for e in sorted(evidence_of.get(n, ())) if e in quote]
+        evidence = sorted((quote[e], quote_source.get(e, "")) for e in set(evidence_of.get(n, ())) if e in quote)
+        quotes = [q for q, _ in evidence]
         sources = sorted({quote_source[e] for e in evidence_of.get(n, ()) if e in quote_source})
         attrs = {"id": n, "class": cls, "__labels__": ancestors(cls)}
         attrs.update(d)
@@ -183,6 +185,7 @@ def to_networkx(kg) -> nx.DiGraph:
             attrs["mechanisms"] = sorted(set(attrs["mechanisms"]))
         attrs["quotes"] = quotes
         attrs["quote"] = quotes[0] if quotes else ""
+        attrs["evidence"] = evidence  # (quote, source id) pairs
         attrs["sources"] = sources
         attrs.setdefault("label_zh", n)
         g.add_node(n, **attrs)
@@ -218,8 +221,8 @@ def to_networkx(kg) -> nx.DiGraph:
                     e.setdefault("sources", set()).update(attrs.get("sources", []))
                     if "startDate" in attrs:
                         e.setdefault("years", set()).add(str(attrs["startDate"])[:4])
-                    if attrs.get("quote") and "quote" not in e:
-                        e["quote"] = attrs["quote"]
+                    if attrs.get("evidence") and "quote" not in e:
+                        e["quote"], e["quote_source"] = attrs["evidence"][0]
     for _, _, e in g.edges(data=True):
         for key in ("kinds", "mechanisms", "sources", "years"):
             if key in e:

@@ -11,6 +11,7 @@ with them (see ``docs/cypher.md``).
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import json
 import os
@@ -20,7 +21,7 @@ import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import XSD, Literal, URIRef
+from rdflib import RDFS, SKOS, XSD, Literal, URIRef
 
 from lianjian.errors import DataError, UsageError
 from lianjian.namespace import ID, LJ, MECHANISM, RELATION, SECTOR, SOURCE
@@ -178,52 +179,97 @@ def _depth_zero(masked: str, pattern: re.Pattern) -> list[re.Match]:
 
 
 _RETURN = re.compile(r"\bRETURN\b", re.I)
-_RETURN_END = re.compile(r"\b(?:ORDER\s+BY|SKIP|LIMIT|UNION)\b|;", re.I)
+_CLAUSE = re.compile(r"\b(?:OPTIONAL\s+MATCH|MATCH|WHERE|UNWIND|WITH|RETURN|ORDER\s+BY|SKIP|LIMIT|UNION|CALL)\b|;", re.I)
 _ALIAS = re.compile(r"^(.*?)\s+AS\s+([A-Za-z_]\w*|\x00\d+\x00)\s*$", re.I | re.S)
+_COLUMN_HEADER = re.compile(r"^[ \t]*//[ \t]*column[ \t]*:[ \t]*(\w+)[ \t]*\((\w+)\)[ \t]*$", re.M)
+# Functions whose value is (or holds) their first argument's values, so the column keeps its type.
+_PASS_THROUGH = {"min", "max", "collect", "head", "last", "coalesce", "list_sort", "list_distinct", "list_reverse_sort"}
 
 
-def return_items(text: str) -> list[tuple[str, str]]:
-    """(column name, expression) for each item of the query's final RETURN, or [] for ``RETURN *``.
-
-    >>> return_items("MATCH (a)-[r]-(b) RETURN DISTINCT a.id AS a, COUNT(b) ORDER BY a")
-    [('a', 'a.id'), ('COUNT(b)', 'COUNT(b)')]
-    """
-    masked, pieces = _mask(text)
-    union = _depth_zero(masked, re.compile(r"\bUNION\b", re.I))
-    first = masked[: union[0].start()] if union else masked
-    returns = _depth_zero(first, _RETURN)
-    if not returns:
-        return []
-    tail = first[returns[-1].end():]
-    ends = _depth_zero(tail, _RETURN_END)
-    body = tail[: ends[0].start()] if ends else tail
+def _items(body: str) -> list[tuple[str, str]]:
+    """(name, expression) of each comma-separated ``expr [AS name]`` item of a clause body (masked text)."""
     body = re.sub(r"^\s*DISTINCT\b", "", body, flags=re.I).strip()
-    if body == "*":
-        return []
-    items = []
+    out = []
     for item in _top_level_split(body):
         item = " ".join(item.split())
         m = _ALIAS.match(item)
-        expr, name = (m.group(1), m.group(2)) if m else (item, item)
-        items.append((_unmask(name, pieces).strip("`"), _unmask(expr, pieces)))
-    return items
+        out.append((m.group(2), m.group(1)) if m else (item, item))
+    return out
+
+
+def _call(expr: str) -> tuple[str, str] | None:
+    """(function, argument text) when `expr` is one whole call ``f(...)``."""
+    m = re.match(r"([A-Za-z_]\w*)\s*\(", expr)
+    if not m or not expr.endswith(")"):
+        return None
+    depth = 0
+    for i in range(m.end() - 1, len(expr)):
+        depth += (expr[i] in "([{") - (expr[i] in ")]}")
+        if depth == 0:
+            return (m.group(1).lower(), expr[m.end():-1]) if i == len(expr) - 1 else None
+    return None
+
+
+def _source_property(expr: str, variables: dict[str, str | None]) -> str | None:
+    """The projection property a (masked) expression's values come from, if it only passes them on.
+
+    >>> _source_property("min(DISTINCT jb.startDate)", {})
+    'startDate'
+    >>> _source_property("list_sort(s)[1]", {"s": "sectors"}), _source_property("count(b)", {})
+    ('sectors', None)
+    """
+    expr = expr.strip()
+    while True:
+        m = re.fullmatch(r"(.*\S)\s*\[[^\[\]]*\]", expr, re.S)
+        if m:
+            expr = m.group(1)
+            continue
+        call = _call(expr)
+        if call is None:
+            break
+        fn, args = call
+        if fn == "id":
+            return "id"
+        if fn not in _PASS_THROUGH:
+            return None
+        expr = re.sub(r"^\s*DISTINCT\b", "", _top_level_split(args)[0], flags=re.I).strip()
+    m = re.fullmatch(r"[A-Za-z_]\w*\.([A-Za-z_]\w*)", expr)
+    if m:
+        return m.group(1)
+    return variables.get(expr)
+
+
+def result_columns(text: str) -> list[tuple[str, str | None]]:
+    """(name, source property) of each column of the query's final RETURN; [] for ``RETURN *``.
+
+    Variables bound by WITH and UNWIND carry the property they came from; ``// column: NAME (PROPERTY)``
+    header lines set it for a column whose expression does not say.
+
+    >>> result_columns("MATCH (a)-[r]-(b) UNWIND a.sectors AS s RETURN DISTINCT a.id AS a, s, COUNT(b) ORDER BY a")
+    [('a', 'id'), ('s', 'sectors'), ('COUNT(b)', None)]
+    """
+    declared = dict(_COLUMN_HEADER.findall(text))
+    masked, pieces = _mask(text)
+    union = _depth_zero(masked, re.compile(r"\bUNION\b", re.I))
+    first = masked[: union[0].start()] if union else masked
+    clauses = _depth_zero(first, _CLAUSE)
+    variables: dict[str, str | None] = {}
+    columns = None
+    for i, m in enumerate(clauses):
+        keyword = m.group(0).split()[0].upper()
+        body = first[m.end(): clauses[i + 1].start() if i + 1 < len(clauses) else len(first)]
+        if keyword in ("WITH", "UNWIND", "RETURN"):
+            items = [(name, _source_property(expr, variables)) for name, expr in _items(body)]
+            if keyword == "RETURN":
+                columns = [] if body.strip() == "*" else items
+            else:
+                variables.update(items)
+    if not columns:
+        return []
+    return [(_unmask(name, pieces).strip("`"), declared.get(_unmask(name, pieces).strip("`"), prop)) for name, prop in columns]
 
 
 # ---------------------------------------------------------------------------- result terms
-
-_PROPERTY = re.compile(r"^(?:\w+\s*\(\s*(?:DISTINCT\s+)?)?[A-Za-z_]\w*\.([A-Za-z_]\w*)\s*\)?$", re.I)
-_ID_FUNCTION = re.compile(r"^id\s*\(\s*\w+\s*\)$", re.I)
-
-
-def _column_property(expr: str) -> str | None:
-    """The property a RETURN expression reads: ``a.sector``, ``min(a.sector)``, ``collect(DISTINCT a.sector)``."""
-    if _ID_FUNCTION.match(expr):
-        return "id"
-    m = _PROPERTY.match(expr.strip())
-    if not m or re.match(r"^(?:count|size)\s*\(", expr, re.I):
-        return None
-    return m.group(1)
-
 
 def node_iri(g, node: str) -> URIRef:
     """The IRI of a projection node: mechanisms live in the mechanism vocabulary, everything else under ``id:``.
@@ -243,7 +289,30 @@ def _date(text: str) -> Literal:
     return Literal(text)
 
 
-def _term(g, value, prop: str | None):
+# Column types that name a class, sector or relation kind by id and show its label, which the
+# projection does not carry: ``// column: kind_zh (kind_zh)``.
+_LABEL_TYPES = {"class": (LJ, RDFS.label), "sector": (SECTOR, SKOS.prefLabel), "kind": (RELATION, SKOS.prefLabel)}
+_LABEL_LANGS = {"zh": "zh-hans", "en": "en"}
+
+
+def _label_decoder(prop: str | None):
+    """(namespace, label predicate, language) when `prop` is a label type such as ``class_zh``."""
+    if prop and "_" in prop:
+        base, _, lang = prop.rpartition("_")
+        if base in _LABEL_TYPES and lang in _LABEL_LANGS:
+            return (*_LABEL_TYPES[base], _LABEL_LANGS[lang])
+    return None
+
+
+def _concept_label(kg, iri: URIRef, predicate: URIRef, lang: str):
+    """The label of a class or concept in one language, from the RDF graph (None when it has none)."""
+    for label in kg.dataset.objects(iri, predicate):
+        if isinstance(label, Literal) and (label.language or "").lower() == lang:
+            return Literal(str(label), lang=lang)
+    return None
+
+
+def _term(kg, g, value, prop: str | None):
     """One result cell as an RDF term (or None)."""
     if value is None:
         return None
@@ -270,11 +339,15 @@ def _term(g, value, prop: str | None):
         return Literal(text, lang=_LANG_PROPS[prop])
     if prop in _DATE_PROPS:
         return _date(text)
+    decoder = _label_decoder(prop)
+    if decoder is not None:
+        namespace, predicate, lang = decoder
+        return _concept_label(kg, namespace[text], predicate, lang)
     return Literal(text)
 
 
-def _result(g, names: list[str], props: list[str | None], rows: list[list]) -> QueryResult:
-    return QueryResult(names, [[_term(g, v, p) for v, p in zip(row, props)] for row in rows])
+def _result(kg, g, names: list[str], props: list[str | None], rows: list[list]) -> QueryResult:
+    return QueryResult(names, [[_term(kg, g, v, p) for v, p in zip(row, props)] for row in rows])
 
 
 # ---------------------------------------------------------------------------- LadybugDB
@@ -402,12 +475,12 @@ def _load_expr(name: str, column_type: str) -> str:
     if column_type == "STRING[]":
         return (f"CASE WHEN {col} IS NULL THEN NULL WHEN {col} = '' THEN CAST([] AS STRING[]) "
                 f"ELSE list_transform(string_split({col}, $sep), x -> substring(x, 2, size(x))) END")
-    return col
+    return col if column_type == "STRING" else f"CAST({col} AS {column_type})"
 
 
 def _copy_statement(table: str, path: Path, columns: list[tuple[str, str]], keys: list[str]) -> str:
     """COPY from the CSV file through LOAD FROM, decoding list columns on the way."""
-    header = ", ".join([f"`{k}` STRING" for k in keys] + [f"`{n}` {'STRING' if t == 'STRING[]' else t}" for n, t in columns])
+    header = ", ".join(f"`{n}` STRING" for n in [*keys, *(n for n, _ in columns)])
     values = ", ".join([f"`{k}`" for k in keys] + [_load_expr(n, t) for n, t in columns])
     return f"COPY `{table}` FROM (LOAD WITH HEADERS ({header}) FROM '{path.as_posix()}' ({_CSV_OPTIONS}) RETURN {values})"
 
@@ -522,12 +595,12 @@ def _run_ladybug(kg, text: str, values: dict, cache_dir) -> QueryResult:
     if isinstance(result, list):
         raise UsageError("Cypher error (ladybug): give one statement, not several")
     names, rows = result.get_column_names(), result.get_all()
-    items = return_items(text)
-    if len(items) == len(names):
-        names, props = [n for n, _ in items], [_column_property(e) for _, e in items]
+    columns = result_columns(text)
+    if len(columns) == len(names):
+        names, props = [n for n, _ in columns], [p for _, p in columns]
     else:
         props = [None] * len(names)
-    return _result(g, names, props, rows)
+    return _result(kg, g, names, props, rows)
 
 
 # ---------------------------------------------------------------------------- grand-cypher
@@ -536,28 +609,73 @@ def _normal(text: str) -> str:
     return re.sub(r"\s+", "", str(text)).lower()
 
 
-def _run_grand_cypher(kg, text: str, values: dict) -> QueryResult:
+@functools.lru_cache(maxsize=1)
+def _transformer_class():
+    """grand-cypher's query transformer with Cypher's null rule: a comparison with a missing value is not true."""
+    import grandcypher
+
+    def null_aware(op: str):
+        base = grandcypher._OPERATORS[op]
+        return grandcypher.LambdaCompareCondition(
+            lambda x, y: None if x is None or y is None else base(x, y), base._operator)
+
+    ops = {"op_eq": "==", "op_neq": "<>", "op_gt": ">", "op_lt": "<", "op_gte": ">=", "op_lte": "<="}
+    methods = {name: (lambda op: lambda self, _: null_aware(op))(op) for name, op in ops.items()}
+    return type("NullAwareTransformer", (grandcypher.GrandCypherTransformer,), methods)
+
+
+_UNION = re.compile(r"\bUNION(\s+ALL)?\b", re.I)
+
+
+def _grand_cypher_part(g, query: str) -> tuple[list[str], list[str | None], list[list]]:
+    """Run one query (no UNION) on grand-cypher: column names, source properties and rows."""
     from grandcypher import GrandCypher
     from lark.exceptions import UnexpectedInput
 
-    g = kg.to_networkx()
-    query = _substitute(text, values)
+    engine = GrandCypher(g)
+    engine._transformer = _transformer_class()(g, None)
     try:
-        columns = GrandCypher(g).run(query)
+        found = engine.run(query)
     except UnexpectedInput as exc:
         raise UsageError(f"Cypher syntax error (grand-cypher): {_first_line(exc)}") from None
     except Exception as exc:  # grand-cypher raises many types for queries it cannot run
         raise UsageError(f"Cypher error (grand-cypher): {type(exc).__name__}: {_first_line(exc)}") from None
-    keys = {_normal(k): k for k in columns}
-    items = return_items(text)
-    if items and all(_normal(n) in keys or _normal(e) in keys for n, e in items):
-        order = [keys.get(_normal(n), keys.get(_normal(e))) for n, e in items]
-        names, props = [n for n, _ in items], [_column_property(e) for _, e in items]
+    keys = {_normal(k): k for k in found}
+    columns = result_columns(query)
+    if columns and all(_normal(n) in keys for n, _ in columns):
+        order = [keys[_normal(n)] for n, _ in columns]
+        names, props = [n for n, _ in columns], [p for _, p in columns]
     else:
-        order = list(columns)
-        names, props = [str(k) for k in order], [_column_property(str(k)) for k in order]
-    rows = [list(r) for r in zip(*(columns[k] for k in order))]
-    return _result(g, names, props, rows)
+        order = list(found)
+        names = [str(k) for k in order]
+        props = [_source_property(n, {}) for n in names]
+    return names, props, [list(r) for r in zip(*(found[k] for k in order))]
+
+
+def _run_grand_cypher(kg, text: str, values: dict) -> QueryResult:
+    """Run on grand-cypher; lianjian adds UNION [ALL] by running each part and joining the rows."""
+    g = kg.to_networkx()
+    query = _substitute(text, values)
+    masked, pieces = _mask(query)
+    unions = _depth_zero(masked, _UNION)
+    bounds = [0, *(x for m in unions for x in (m.start(), m.end())), len(masked)]
+    parts = [_unmask(masked[a:b], pieces) for a, b in zip(bounds[::2], bounds[1::2])]
+    names, props, rows = _grand_cypher_part(g, parts[0])
+    for part in parts[1:]:
+        more_names, _, more = _grand_cypher_part(g, part)
+        if more_names != names:
+            raise UsageError(f"Cypher error (grand-cypher): the parts of a UNION return different columns "
+                             f"({', '.join(names)} / {', '.join(more_names)})")
+        rows += more
+    if any(m.group(1) is None for m in unions):
+        seen, unique = set(), []
+        for row in rows:
+            key = json.dumps(row, sort_keys=True, default=_jsonable, ensure_ascii=False)
+            if key not in seen:
+                seen.add(key)
+                unique.append(row)
+        rows = unique
+    return _result(kg, g, names, props, rows)
 
 
 # ---------------------------------------------------------------------------- entry points
@@ -601,10 +719,13 @@ def query_engines(q: CannedQuery) -> tuple[str, ...]:
 
 
 def _engine_text(q: CannedQuery, engine: str) -> str:
-    """The query's text for `engine`: its ``// variant: ENGINE`` section when it has one, else the main text."""
+    """The query's text for `engine`: its ``// variant: ENGINE`` section (after the ``// column:`` lines) or the main text."""
     parts = _VARIANT.split(q.text)
     variants = dict(zip(parts[1::2], parts[2::2]))
-    return variants.get(engine, parts[0])
+    if engine not in variants:
+        return parts[0]
+    header = "".join(line for line in parts[0].splitlines(keepends=True) if _COLUMN_HEADER.match(line))
+    return header + variants[engine]
 
 
 def _param_value(p, term):

@@ -24,7 +24,7 @@ from lianjian.graph.analytics.mixing import cross_sector_share, mixing
 from lianjian.graph.analytics.paths import shortest_path
 from lianjian.results import QueryResult
 
-__all__ = ["ANALYSES", "analyze", "analyze_cases", "path_between", "bridges", "mixing", "cross_sector_share",
+__all__ = ["ANALYSES", "analyze", "bridges", "mixing", "cross_sector_share",
            "compare", "shared_mechanisms", "communities", "shortest_path"]
 
 #: Analysis name → function of the projection.
@@ -60,20 +60,3 @@ def analyze(kg, name: str, **options) -> QueryResult:
             raise UsageError(f"analysis {name!r} takes no option {key!r} (it takes {', '.join(accepted)})")
     g = kg if isinstance(kg, nx.Graph) else kg.to_networkx()
     return fn(g, **options)
-
-
-def analyze_cases(name: str, cases: Iterable[str] = (), bundled: bool = True, engine: str = "oxigraph",
-                  **options) -> QueryResult:
-    """Build the graph from case files and run analysis `name` on it (the `lianjian analyze` command)."""
-    from lianjian.graph import KnowledgeGraph
-
-    _analysis(name)
-    return analyze(KnowledgeGraph.from_cases(cases, bundled=bundled, engine=engine), name, **options)
-
-
-def path_between(a: str, b: str, cases: Iterable[str] = (), bundled: bool = True,
-                 engine: str = "oxigraph") -> QueryResult:
-    """Build the graph from case files and find the shortest chain of relationships from `a` to `b` (`lianjian path`)."""
-    from lianjian.graph import KnowledgeGraph
-
-    return shortest_path(KnowledgeGraph.from_cases(cases, bundled=bundled, engine=engine).to_networkx(), a, b)

@@ -61,8 +61,14 @@ def _check(g: nx.DiGraph, n: str) -> None:
 
 
 def _evidence(g: nx.DiGraph, subject: str, other: str) -> tuple[str, list[str]]:
+    """The subject's quote (and its own source) that best supports an edge to `other`: one naming it, else the first."""
     d, o = g.nodes[subject], g.nodes[other]
     names = [x for x in (o.get("label_zh"), *o.get("aliases", ())) if x]
+    pairs = d.get("evidence")
+    if pairs:
+        quote, source = next((p for p in pairs if any(name in p[0] for name in names)), pairs[0])
+        return quote, [source] if source else []
+    # A graph without (quote, source) pairs: any quote, and a source both ends share.
     quotes = d.get("quotes") or ([d["quote"]] if d.get("quote") else [])
     quote = next((q for q in quotes if any(name in q for name in names)), quotes[0] if quotes else "")
     shared = sorted(set(d.get("sources", ())) & set(o.get("sources", ())))
@@ -81,7 +87,9 @@ def _step(g: nx.DiGraph, i: int, a: str, b: str) -> list:
         r = g.nodes[rels[0]] if rels and rels[0] in g else e
         relationship = node_iri(g, rels[0]) if rels and rels[0] in g else None
         kind, mechanisms = r.get("kind") or e.get("kind", ""), sorted(r.get("mechanisms") or e.get("mechanisms", ()))
-        quote, sources = r.get("quote") or e.get("quote", ""), sorted(r.get("sources") or e.get("sources", ()))
+        pairs = r.get("evidence") or []
+        quote, sources = (pairs[0][0], [pairs[0][1]]) if pairs else (
+            r.get("quote") or e.get("quote", ""), sorted(r.get("sources") or e.get("sources", ())))
     else:
         fwd = sorted(set(PATH_EDGES) & forward)
         relation, direction = (fwd[0], "→") if fwd else (sorted(set(PATH_EDGES) & backward)[0], "←")
