@@ -106,3 +106,45 @@ def test_pyvis_lists_are_filled_directly(bundled_kg):
     net = to_pyvis(v)
     assert len(net.nodes) == v.number_of_nodes() and len(net.edges) == v.number_of_edges()
     assert {n["key"] for n in net.nodes} == set(v.nodes)
+
+
+def _large_projection(nodes: int = 5000, edges: int = 20000, seed: int = 1):
+    """A projection-shaped graph of `nodes` organisations and `edges` joint-building ties."""
+    import random
+
+    import networkx as nx
+
+    rng = random.Random(seed)
+    sectors = ["community", "transport", "education", "health", "state-enterprise", "social-organisation"]
+    g = nx.DiGraph()
+    for i in range(nodes):
+        g.add_node(f"org-{i}", id=f"org-{i}", **{"class": "PartyBranch"}, __labels__={"PartyBranch", "PartyOrganization", "Organization"},
+                   label_zh=f"第{i}党支部", sector=sectors[i % len(sectors)], sectors=[sectors[i % len(sectors)]],
+                   sources=[f"case-{i % 40}"], quotes=[], quote="")
+    pairs = set()
+    while len(pairs) < edges:
+        a, b = sorted(rng.sample(range(nodes), 2))
+        pairs.add((a, b))
+    for a, b in pairs:
+        for x, y in ((a, b), (b, a)):
+            g.add_edge(f"org-{x}", f"org-{y}", __labels__={"LINKED_WITH"}, kind="pairing", kinds=["pairing"], sources=["case-1"])
+    return g
+
+
+def test_large_graph_page_opens_in_chromium(tmp_path):
+    """5,000 nodes and 20,000 ties: positions precomputed, physics off, the page loads and filters."""
+    from lianjian.graph.viz import render_html
+
+    v = view_graph(_large_projection())
+    net = to_pyvis(v)
+    assert len(net.nodes) == 5000 and len(net.edges) == 20000
+    assert all("x" in n and n["physics"] is False for n in net.nodes)
+    out = tmp_path / "large.html"
+    out.write_text(render_html(net), encoding="utf-8")
+    with open_page(out) as (page, errors, requests, dialogs):
+        assert page.evaluate("[lianjian.visibleNodes(), lianjian.visibleEdges()]") == [5000, 20000]
+        assert "organisations only" in page.inner_text("#note")
+        page.locator("#f-sectors input[value='transport']").uncheck()
+        assert page.evaluate("lianjian.visibleNodes()") < 5000
+        assert page.evaluate("lianjian.focus('第42党支部')") == "org-42"
+        assert not errors and not requests

@@ -104,7 +104,7 @@ def to_pyvis(v: nx.Graph, lang: str = "zh", size_by: str = "degree"):
         scale = {n: 8 + 30 * (degree[n] / top) ** 0.5 for n in v}
     positions = None
     if v.number_of_nodes() > PHYSICS_LIMIT:
-        positions = nx.spring_layout(v, seed=1, iterations=30, k=2 / max(1, v.number_of_nodes()) ** 0.5)
+        positions = _large_layout(v)
     ids = {n: i for i, n in enumerate(v.nodes)}
     nodes = []
     for n, d in v.nodes(data=True):
@@ -125,6 +125,43 @@ def to_pyvis(v: nx.Graph, lang: str = "zh", size_by: str = "degree"):
     net.options.physics.enabled = positions is None
     net.graph_notes = v.graph.get("aggregated", "")
     return net
+
+
+def _large_layout(v: nx.Graph) -> dict:
+    """Positions for a graph too large for in-browser physics, in near-linear time.
+
+    Each connected component gets a spectral layout (sparse eigenvectors) whose
+    coordinates are spread evenly by rank, scaled by its size and placed on a
+    spiral, largest first.
+    """
+    import math
+
+    positions = {}
+    components = sorted(nx.connected_components(v), key=lambda c: (-len(c), min(c)))
+    angle = radius = 0.0
+    for comp in components:
+        size = math.sqrt(len(comp))
+        if len(comp) > 2:
+            sub = _ranked(nx.spectral_layout(v.subgraph(comp)))
+        else:
+            sub = {n: (i * 0.5, 0.0) for i, n in enumerate(sorted(comp))}
+        for n, (x, y) in sub.items():
+            positions[n] = (radius * math.cos(angle) + x * size, radius * math.sin(angle) + y * size)
+        radius += size * 1.2 + 1
+        angle += 2.4
+    scale = max((max(abs(x), abs(y)) for x, y in positions.values()), default=1) or 1
+    return {n: (x / scale, y / scale) for n, (x, y) in positions.items()}
+
+
+def _ranked(pos: dict) -> dict:
+    """Replace each coordinate by its rank in [-1, 1]: keeps the spectral order, spreads the nodes evenly."""
+    nodes = sorted(pos)
+    out = {n: [0.0, 0.0] for n in nodes}
+    for axis in (0, 1):
+        order = sorted(nodes, key=lambda n: (float(pos[n][axis]), n))
+        for i, n in enumerate(order):
+            out[n][axis] = 2 * i / max(1, len(order) - 1) - 1
+    return {n: tuple(xy) for n, xy in out.items()}
 
 
 def _node_info(d: dict) -> dict:
