@@ -67,13 +67,15 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @case_options
 @output_option(required=True, help="Output file: .ttl, .nt, .nq, .trig or .jsonld.")
 @engine_option
-def build(cases, no_bundled, output, engine):
+@click.option("--cache", "cache_dir", metavar="DIR",
+              help="Keep checked files and the built store in DIR; later builds redo only what changed.")
+def build(cases, no_bundled, output, engine, cache_dir):
     """Build the RDF graph from case files and write it to a file.
 
     The format follows the extension (.ttl Turtle, .nt N-Triples, .nq N-Quads,
     .trig TriG with one named graph per source, .jsonld JSON-LD).
     """
-    result = api.build(cases, bundled=not no_bundled, output=output, engine=engine)
+    result = api.build(cases, bundled=not no_bundled, output=output, engine=engine, cache_dir=cache_dir)
     click.echo(f"Wrote {result['triples']} triples from {len(result['files'])} case files to {output}", err=True)
 
 

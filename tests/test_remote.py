@@ -107,7 +107,7 @@ def test_push_puts_one_graph_per_source_document(pushed, bundled_kg):
     assert {g["graph"]: g["triples"] for g in result["graphs"]} == local
     assert server.counts() == local
     assert "https://w3id.org/lianjian/graph/ontology" in local and "https://w3id.org/lianjian/graph/shared" in local
-    assert len(local) == len(bundled_kg.corpus.sources) + 2
+    assert len(local) == len(bundled_kg.sources) + 2
     assert result["triples"] == len(bundled_kg)
     assert [str(t) for t, _ in result["table"].rows] == [g["graph"] for g in result["graphs"]]
 

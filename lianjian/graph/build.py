@@ -72,8 +72,12 @@ def entry_iri(entry: Entry) -> str:
     return MECHANISM[entry.id] if entry.section == "mechanisms" else ID[entry.id]
 
 
-def corpus_nquads(corpus: Corpus) -> Iterator[str]:
-    """Yield the corpus as N-Quads lines (without the ontology)."""
+def corpus_nquads(corpus: Corpus, docs: set[str] | None = None) -> Iterator[str]:
+    """Yield the corpus as N-Quads lines (without the ontology); with `docs`, only those documents' named graphs.
+
+    A document's graph holds the entries it defines and every quote and label it contributes,
+    so it can be rebuilt alone when only its case file changed.
+    """
     entries = corpus.entries
     sections = model()["sections"]
     label_spec = model()["labels"]
@@ -86,6 +90,8 @@ def corpus_nquads(corpus: Corpus) -> Iterator[str]:
         return _iri(MECHANISM[value])  # a bundled mechanism concept
 
     for doc, src in corpus.sources.items():
+        if docs is not None and doc not in docs:
+            continue
         g = _iri(graph_iri(doc))
         s = _iri(source_iri(doc))
         yield f"{s} {type_} {_iri(LJ.SourceDocument)} {g} .\n"
@@ -104,10 +110,16 @@ def corpus_nquads(corpus: Corpus) -> Iterator[str]:
                 yield f"{s} {p} {_str(value)} {g} .\n"
         yield f"{s} {_iri(RDFS.label)} {_str(src.data.get('title', doc))} {g} .\n"
 
+    contributes = None
+    if docs is not None:
+        contributes = {e.id for e in entries.values() if e.doc in docs}
+        contributes |= {r.id for r in corpus.references if r.doc in docs}
     for e in entries.values():
+        if contributes is not None and e.id not in contributes:
+            continue
         s = _iri(entry_iri(e))
         g = _iri(graph_iri(e.doc)) if e.doc != "vocabulary" else None
-        if g is not None:
+        if g is not None and (docs is None or e.doc in docs):
             spec = sections[e.section]
             cls = corpus.vocabulary.kinds[e.section].get(e.data.get("kind")) if spec.get("kind", "none") != "none" else None
             yield f"{s} {type_} {_iri(cls or expand(spec['class']))} {g} .\n"
@@ -118,10 +130,12 @@ def corpus_nquads(corpus: Corpus) -> Iterator[str]:
             yield from _labels(s, e.data, label_spec, g, concept=bool(spec.get("concept_scheme")))
             yield from _properties(s, e, spec["properties"], g, target, corpus)
         for doc, key, value in e.extra_labels:
+            if docs is not None and doc not in docs:
+                continue
             yield from _labels(s, {key: value}, label_spec, _iri(graph_iri(doc)), concept=e.section == "mechanisms")
         seen = set()
         for q in e.evidence:
-            if (q.doc, q.text) in seen:
+            if (q.doc, q.text) in seen or (docs is not None and q.doc not in docs):
                 continue
             seen.add((q.doc, q.text))
             qg = _iri(graph_iri(q.doc))

@@ -21,8 +21,8 @@ from rdflib.query import Result
 from lianjian.errors import DataError, UsageError
 from lianjian.graph.build import corpus_nquads
 from lianjian.loaders.cases import Corpus, load_corpus
-from lianjian.namespace import ONTOLOGY_GRAPH, PREFIXES, sparql_prologue
-from lianjian.ontology import ONTOLOGY_DIR, base_ntriples
+from lianjian.namespace import ONTOLOGY_GRAPH, PREFIXES, graph_iri, sparql_prologue
+from lianjian.ontology import ONTOLOGY_DIR, base_ntriples, ontology_files
 
 __all__ = ["KnowledgeGraph", "ENGINES", "EXPORT_FORMATS"]
 
@@ -55,25 +55,104 @@ def _extension_nquads(triples: list) -> str:
 class KnowledgeGraph:
     """The lianjian graph: an rdflib `Dataset` (union default graph) plus the corpus it was built from."""
 
-    def __init__(self, dataset: Dataset, engine: str, corpus: Corpus | None = None, store: ox.Store | None = None):
+    def __init__(self, dataset: Dataset, engine: str, corpus: Corpus | None = None, store: ox.Store | None = None,
+                 sources: list[str] | None = None, files: list[str] | None = None):
         self.dataset = dataset
         self.engine = engine
         self.corpus = corpus
         self._ox = store
         self._projection = None
+        #: Source document ids and case files the graph was built from.
+        self.sources = sorted(corpus.sources) if corpus is not None else list(sources or [])
+        self.files = list(corpus.files) if corpus is not None else list(files or [])
 
     # ------------------------------------------------------------------ building
 
     @classmethod
     def from_cases(cls, dirs: Iterable[str | Path] = (), bundled: bool = True, engine: str = "oxigraph",
-                   offsets: bool = True) -> "KnowledgeGraph":
-        """Load and check case files, then build the graph (raises `CaseErrors` on bad input)."""
+                   offsets: bool = True, cache_dir: str | Path | None = None) -> "KnowledgeGraph":
+        """Load and check case files, then build the graph (raises `CaseErrors` on bad input).
+
+        With `cache_dir` (Oxigraph engine), unchanged files are not checked again and an unchanged
+        corpus opens the stored graph; only changed documents' named graphs are rebuilt.
+        """
+        if cache_dir is not None and engine == "oxigraph":
+            return cls._from_cases_cached(list(dirs), bundled, offsets, cache_dir)
         corpus = load_corpus(dirs, bundled=bundled)
         if offsets:
             from lianjian.loaders.evidence import load_offsets
 
             corpus.offsets = load_offsets(list(dirs), bundled)
         return cls.from_corpus(corpus, engine)
+
+    @classmethod
+    def _from_cases_cached(cls, dirs: list, bundled: bool, offsets: bool, cache_dir) -> "KnowledgeGraph":
+        import hashlib
+        import json
+
+        from lianjian import __version__
+        from lianjian.cache import BuildCache
+        from lianjian.loaders.cases import SHARED_DOC, case_files, vocabulary_files
+        from lianjian.loaders.evidence import OFFSETS_FILE, load_offsets
+        from lianjian.loaders.cases import BUNDLED_CASES
+
+        cache = BuildCache(cache_dir)
+        try:
+            store = _open_disk_store(cache.store_path)
+        except OSError:
+            # Another process holds the cached store: build in memory instead (same result, slower).
+            return cls.from_cases(dirs, bundled=bundled, engine="oxigraph", offsets=offsets)
+        files = case_files(dirs, bundled)
+        hashes = {d: cache.file_hash(p) for p, d in files}
+        folders = ([BUNDLED_CASES] if bundled else []) + [Path(d) for d in dirs]
+        context = {
+            "version": __version__,
+            "ontology": {p.name: cache.file_hash(p) for p in [*ontology_files(), ONTOLOGY_DIR / "model.yaml"]},
+            "vocabularies": {d: cache.file_hash(p) for p, d in vocabulary_files(dirs)},
+            "offsets": {str(f / OFFSETS_FILE): cache.file_hash(f / OFFSETS_FILE) for f in folders if offsets and (f / OFFSETS_FILE).is_file()},
+            "files": sorted(hashes),
+        }
+        key = hashlib.sha256(json.dumps([context, hashes], sort_keys=True).encode("utf-8")).hexdigest()
+        with cache.lock():
+            manifest = cache.manifest()
+            if manifest and manifest.get("key") == key:
+                return cls._open_store(store, manifest["sources"], manifest["files"])
+            corpus = load_corpus(dirs, bundled=bundled, cache=cache)
+            if offsets:
+                corpus.offsets = load_offsets(dirs, bundled)
+            by_file = {src.file: doc for doc, src in corpus.sources.items()}
+            docs: dict[str, str] = {}
+            for display, h in sorted(hashes.items()):
+                doc = by_file.get(display, SHARED_DOC)
+                docs[doc] = hashlib.sha256((docs.get(doc, "") + h).encode()).hexdigest()
+            incremental = bool(manifest) and manifest.get("context") == context
+            if incremental:
+                changed = {d for d, h in docs.items() if manifest["docs"].get(d) != h}
+                cache.manifest_path.unlink()
+                for doc in sorted(changed):
+                    store.clear_graph(ox.NamedNode(str(graph_iri(doc))))
+                    data = "".join(corpus_nquads(corpus, {doc}))
+                    if data:
+                        store.load(data.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+            else:
+                cache.manifest_path.unlink(missing_ok=True)
+                store.clear()
+                data = _ontology_nquads() + _extension_nquads(corpus.extension_triples) + "".join(corpus_nquads(corpus))
+                store.bulk_load(data.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+            store.flush()
+            cache.write_manifest({"key": key, "context": context, "docs": docs, "sources": sorted(corpus.sources), "files": corpus.files})
+            kg = cls._open_store(store, sorted(corpus.sources), corpus.files)
+            kg.corpus = corpus
+            return kg
+
+    @classmethod
+    def _open_store(cls, store: ox.Store, sources: list[str], files: list[str]) -> "KnowledgeGraph":
+        from oxrdflib.store import OxigraphStore
+
+        dataset = Dataset(store=OxigraphStore(store=store), default_union=True)
+        for prefix, ns in PREFIXES.items():
+            dataset.bind(prefix, ns, override=True, replace=True)
+        return cls(dataset, "oxigraph", None, store, sources=sources, files=files)
 
     @classmethod
     def from_corpus(cls, corpus: Corpus, engine: str = "oxigraph") -> "KnowledgeGraph":
@@ -183,6 +262,18 @@ class KnowledgeGraph:
     def quads(self) -> Iterable[tuple]:
         """Every (subject, predicate, object, graph) as rdflib terms."""
         return self.dataset.quads((None, None, None, None))
+
+
+_DISK_STORES: dict[str, ox.Store] = {}
+
+
+def _open_disk_store(path: Path) -> ox.Store:
+    """The on-disk store at `path`, opened once per process (RocksDB allows one writer)."""
+    key = str(Path(path).resolve())
+    if key not in _DISK_STORES:
+        Path(path).mkdir(parents=True, exist_ok=True)
+        _DISK_STORES[key] = ox.Store(key)
+    return _DISK_STORES[key]
 
 
 def _first_line(exc: Exception) -> str:

@@ -24,7 +24,7 @@ from lianjian.namespace import is_slug
 from lianjian.ontology import Vocabulary, base_vocabulary, model
 
 __all__ = [
-    "Quote", "Entry", "Reference", "Source", "Corpus", "load_corpus", "case_files",
+    "Quote", "Entry", "Reference", "Source", "Corpus", "CheckedFile", "load_corpus", "check_file", "case_files",
     "BUNDLED_CASES", "MAX_QUOTE", "SHARED_DOC", "VOCABULARY_FILE",
 ]
 
@@ -80,6 +80,19 @@ class Reference:
     file: str
     line: int
     column: int
+    quotes: list = field(default_factory=list)
+
+
+@dataclass
+class CheckedFile:
+    """What checking one case file yields, without its parse tree (cheap to pickle and to cache)."""
+
+    file: str
+    source: Source | None
+    entries: list
+    references: list
+    problems: list
+    source_mark: tuple = (1, 1)
 
 
 @dataclass
@@ -292,9 +305,7 @@ class _FileChecker:
             self.fail(path, "the shared file defines entities; it cannot `ref` them")
             return
         quotes = self._check_evidence(path, item, required=True)
-        ref_entry = Reference(ref, section, item, self.doc, self.yf.path, line, col)
-        ref_entry.quotes = quotes  # type: ignore[attr-defined]
-        self.references.append(ref_entry)
+        self.references.append(Reference(ref, section, item, self.doc, self.yf.path, line, col, quotes))
 
     def _check_labels(self, path: tuple, item: dict, required: bool) -> None:
         for key, prop in self.model["labels"].items():
@@ -485,17 +496,25 @@ def date_problem(value: Any, year_only: bool = False) -> str | None:
 # Linking files together
 
 
-def _check_one_file(args: tuple[str, str, Vocabulary]) -> _FileChecker:
-    path, display, vocab = args
+def check_file(path: str, display: str, vocab: Vocabulary) -> CheckedFile:
+    """Read and check one case file on its own (cross-file links are checked when the corpus is linked)."""
     checker = _FileChecker(read_yaml(path, display), vocab).check()
     if checker.source is not None:
         checker.source.path = path
-    return checker
+    return CheckedFile(display, checker.source, checker.entries, checker.references, checker.problems,
+                       checker.yf.marks.get(("source", "id"), (1, 1)))
+
+
+def _check_one_file(args: tuple[str, str, Vocabulary]) -> CheckedFile:
+    return check_file(*args)
 
 
 def load_corpus(dirs: Iterable[str | Path] = (), bundled: bool = True, vocabulary: Vocabulary | None = None,
-                workers: int | None = None) -> Corpus:
-    """Read, check and link case files; raise `CaseErrors` listing every problem found."""
+                workers: int | None = None, cache=None) -> Corpus:
+    """Read, check and link case files; raise `CaseErrors` listing every problem found.
+
+    `cache` (a `lianjian.cache.BuildCache`) reuses the checks of files whose bytes have not changed.
+    """
     dirs = list(dirs)
     files = case_files(dirs, bundled)
     problems: list[Problem] = []
@@ -506,20 +525,28 @@ def load_corpus(dirs: Iterable[str | Path] = (), bundled: bool = True, vocabular
         vocabulary, extension, vocab_problems = extend_vocabulary(base_vocabulary(), vocabulary_files(dirs))
         problems.extend(vocab_problems)
     jobs = [(str(p), d, vocabulary) for p, d in files]
+    checked: list = [cache.get_check(p, d, vocabulary) if cache is not None else None for p, d, _ in jobs]
+    todo = [j for j, c in zip(jobs, checked) if c is None]
     if workers is None:
-        workers = min(os.cpu_count() or 1, 4) if len(jobs) >= 64 else 1
+        workers = min(os.cpu_count() or 1, 4) if len(todo) >= 64 else 1
     if workers > 1:
         with ProcessPoolExecutor(workers) as pool:
-            checked = list(pool.map(_check_one_file, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
+            fresh = list(pool.map(_check_one_file, todo, chunksize=max(1, len(todo) // (workers * 8))))
     else:
-        checked = [_check_one_file(j) for j in jobs]
+        fresh = [_check_one_file(j) for j in todo]
+    fresh_iter = iter(fresh)
+    for i, (job, c) in enumerate(zip(jobs, checked)):
+        if c is None:
+            checked[i] = next(fresh_iter)
+            if cache is not None:
+                cache.put_check(job[0], job[1], vocabulary, checked[i])
     corpus = Corpus({}, {}, [], vocabulary, [d for _, d in files], extension)
     for fc in checked:
         problems.extend(fc.problems)
         if fc.source:
             if fc.source.id in corpus.sources:
                 other = corpus.sources[fc.source.id]
-                problems.append(Problem(fc.yf.path, *fc.yf.marks.get(("source", "id"), (1, 1)), f"source id '{fc.source.id}' is already used by {other.file}"))
+                problems.append(Problem(fc.file, *fc.source_mark, f"source id '{fc.source.id}' is already used by {other.file}"))
             else:
                 corpus.sources[fc.source.id] = fc.source
     _link(corpus, checked, problems)
@@ -528,7 +555,7 @@ def load_corpus(dirs: Iterable[str | Path] = (), bundled: bool = True, vocabular
     return corpus
 
 
-def _link(corpus: Corpus, checked: list[_FileChecker], problems: list[Problem]) -> None:
+def _link(corpus: Corpus, checked: list[CheckedFile], problems: list[Problem]) -> None:
     from lianjian.namespace import minted_id
 
     sections = model()["sections"]
@@ -562,7 +589,7 @@ def _link(corpus: Corpus, checked: list[_FileChecker], problems: list[Problem]) 
             if target.section != r.section:
                 problems.append(Problem(r.file, r.line, r.column, f"ref '{r.id}' is defined under '{target.section}', not '{r.section}'"))
                 continue
-            target.evidence.extend(r.quotes)  # type: ignore[attr-defined]
+            target.evidence.extend(r.quotes)
             for key in ("zh-Hant", "en"):
                 if key in r.data and not any(k == key for _, k, _ in target.extra_labels) and key not in target.data:
                     target.extra_labels.append((r.doc, key, r.data[key]))
