@@ -331,6 +331,56 @@ def push(endpoint, graph, timeout, cases, no_bundled, engine, fmt, output):
                f"({result['seconds']:.1f} s)", err=True)
 
 
+@cli.command()
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@case_options
+@engine_option
+@format_option(FORMATS, "table")
+@output_option()
+def suggest(source, cases, no_bundled, engine, fmt, output):
+    """List candidate annotations of a new source document.
+
+    Known entities (by label or alias, either script), new organisations,
+    places and persons, mechanisms, 《documents》, dates and numbers, with
+    offsets into the text as written. The table leaves out the sentences;
+    the other formats include them.
+    """
+    from lianjian.extend.suggest import suggest_report
+
+    emit(suggest_report(source, fmt, cases, bundled=not no_bundled, engine=engine), output)
+
+
+@cli.command("new-case")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@click.option("--id", "case_id", required=True, metavar="ID", help="The new source's id (a slug: lowercase letters, digits, hyphens).")
+@output_option(required=True, help="The case file to write (.yaml), or '-' for standard output.")
+@click.option("--force", is_flag=True, help="Overwrite the case file if it exists.")
+@case_options
+def new_case(source, case_id, output, force, cases, no_bundled):
+    """Draft a case file for a new source document.
+
+    Entities already in the graph become `- ref:` entries with a quote from the
+    source; new candidates become commented-out stubs with their evidence.
+    The draft validates as written; edit it, then run `lianjian validate`.
+    """
+    from lianjian.extend.newcase import write_new_case
+
+    result = write_new_case(source, case_id, output, cases=cases, bundled=not no_bundled, force=force)
+    emit(result["text"] if output == "-" else result["message"])
+
+
+@cli.command()
+@click.argument("old", type=click.Path(exists=True, dir_okay=False))
+@click.argument("new", type=click.Path(exists=True, dir_okay=False))
+@format_option(("table", "json"), "table")
+@output_option()
+def diff(old, new, fmt, output):
+    """Compare two built graphs (.ttl, .trig, .nt, .nq): new and removed entities, links and mechanisms."""
+    from lianjian.extend.diff import diff_report
+
+    emit(diff_report(old, new, fmt), output)
+
+
 def _progress(total: int, label: str):
     """A progress bar on a terminal, silent when standard error is not one."""
     import contextlib

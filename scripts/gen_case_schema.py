@@ -69,7 +69,8 @@ def render() -> str:
             "ref": {"type": "string", "pattern": SLUG}, "evidence": evidence, "note": {"type": "string"},
             "aliases": labels["aliases"], "zh-Hant": {"type": "string"}, "en": {"type": "string"}}}
         defs[name] = definition
-        sections[name] = {"type": "array", "items": {"anyOf": [{"$ref": f"#/$defs/{name}"}, ref_entry]}}
+        # A section may be left empty (null), e.g. holding only commented-out stubs.
+        sections[name] = {"type": ["array", "null"], "items": {"anyOf": [{"$ref": f"#/$defs/{name}"}, ref_entry]}}
     source_props = {}
     for key, prop in m["source"].items():
         source_props[key] = {"type": "string", "pattern": SLUG} if key == "id" else prop_schema(prop, vocab)

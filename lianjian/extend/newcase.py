@@ -184,14 +184,16 @@ class _Draft:
             lines.append(f"  kind: {c0.kind}")
             note = f"{label} ×{len(cs)}: new {c0.kind}? (…{self.suffix_of(label)})"
             if section == "organizations":
-                lines.append(f"  sectors: [{', '.join(self.sectors(label))}]              # check")
+                lines.append(f"  sectors: [{', '.join(self.sectors(label))}]  # check")
                 where = self.place_in_name(label)
-                if where:
-                    lines.append(f"  area: {where}" + ("" if where in self.g else "                # a stub above: keep it too"))
+                if where in self.g:
+                    lines.append(f"  area: {where}")
+                elif where:
+                    note += f"; area: {where}, if you keep that stub too"
             else:
                 within = self.within(cs, c0.kind)
                 if within:
-                    lines.append(f"  within: {within}" + ("                 # a stub above: keep it too" if within not in self.g else "                 # check"))
+                    lines.append(f"  within: {within}  # check")
             lines += self.evidence_lines(self.quotes(cs), "  ")
             self.stubs[section].append(_Stub(section, sid, label, lines, note))
 
@@ -241,10 +243,12 @@ class _Draft:
             c0 = cs[0]
             lines = [f"- id: {sid}", f"  zh: {_q(label)}"]
             org = self.post_org(c0)
-            post = "{title: " + _q(c0.value) + (f", org: {org}" if org else "") + "}"
-            lines.append(f"  posts: [{post}]" + ("" if not org or org in self.g else "   # the org is a stub above: keep it too"))
+            known = org if org in self.g else None
+            post = "{title: " + _q(c0.value) + (f", org: {known}" if known else "") + "}"
+            lines.append(f"  posts: [{post}]")
             lines += self.evidence_lines(self.quotes(cs), "  ")
-            self.stubs["persons"].append(_Stub("persons", sid, label, lines, f"{label}: {c0.value}"))
+            note = f"{label}: {c0.value}" + (f"; post org: {org}, if you keep that stub too" if org and not known else "")
+            self.stubs["persons"].append(_Stub("persons", sid, label, lines, note))
 
     def post_org(self, person: Candidate) -> str | None:
         """The id of the organisation a person's post is in: known, or a stub."""
@@ -257,7 +261,7 @@ class _Draft:
             sid = self.new_id("mechanisms")
             self.stub_of[normalize(label)] = sid
             broader, why = self.broader(label)
-            lines = [f"- id: {sid}", f"  zh: {_q(label)}", f"  broader: {broader}" + f"                # {why}; check"]
+            lines = [f"- id: {sid}", f"  zh: {_q(label)}", f"  broader: {broader}  # {why}; check"]
             lines += self.evidence_lines(self.quotes(cs), "  ")
             note = f"{label} ×{len(cs)}" + (f": {cs[0].note}" if cs[0].note else "")
             self.stubs["mechanisms"].append(_Stub("mechanisms", sid, label, lines, note))
@@ -344,7 +348,7 @@ class _Draft:
                 continue
             years = [d.value[:4] for d in self.cands if d.type == "date" and sentence[0] <= d.norm_span[0] < sentence[1]]
             year = years[0] if years else source_year
-            lines = [f"- subject: {subject}" + ("" if subject in self.g else "          # a stub above: keep it too"),
+            lines = [f"- subject: {subject}" + ("" if subject in self.g else "  # a stub in this file: keep it too"),
                      f"  zh: {_q(c.noun or '数量')}", f"  value: {c.value}", f"  unit: {_q(c.unit)}"]
             if year:
                 lines.append(f"  year: {year}")
@@ -354,14 +358,10 @@ class _Draft:
             self.stubs["observations"].append(_Stub("observations", None, c.text, lines, f"{c.text} {c.noun or ''}".strip()))
 
     def subject_of(self, number: Candidate, sentence: tuple[int, int]) -> str | None:
-        """The organisation or area named last before the number in its sentence, else the source's area."""
-        before = [(c, i) for c, i in self.participants_in(sentence) if c.norm_span[1] <= number.norm_span[0]]
-        if before:
-            return before[-1][1]
+        """What a number describes: the first organisation or area of its sentence (the topic comes first
+        in Chinese), else the area the text names most."""
         parts = self.participants_in(sentence)
-        if parts:
-            return parts[0][1]
-        return self.source_area()
+        return parts[0][1] if parts else self.source_area()
 
     # ------------------------------------------------------------ source block
 

@@ -34,12 +34,12 @@ from rdflib import Literal
 
 from lianjian.errors import DataError, UsageError
 from lianjian.loaders.text import PINYIN_GLOSS, decode_source, normalize, strip_glosses, to_simplified
-from lianjian.namespace import concept_iri, entity_iri, is_slug, local_name
+from lianjian.namespace import concept_iri, entity_iri, is_slug
 from lianjian.ontology import model
 from lianjian.results import QueryResult
 
 __all__ = [
-    "Candidate", "CANDIDATE_TYPES", "SourceDocument", "suggest", "suggest_file", "candidates_result",
+    "Candidate", "CANDIDATE_TYPES", "SourceDocument", "suggest", "suggest_file", "suggest_report", "candidates_result",
     "known_labels", "patterns", "EVIDENCE_LIMIT",
 ]
 
@@ -157,6 +157,15 @@ def _align(text: str) -> tuple[str, list[int]]:
     return norm, origin
 
 
+def _looks_like_path(text: str) -> bool:
+    """A string that names a file rather than holds a text: no Chinese, a file extension.
+
+    >>> _looks_like_path("cases/new.txt"), _looks_like_path("长宁区委召开会议。")
+    (True, False)
+    """
+    return not _CJK.search(text) and bool(re.search(r"\.[A-Za-z0-9]{1,5}$", text.strip()))
+
+
 class SourceDocument:
     """A source text, its normalised form for matching, and the map between their offsets.
 
@@ -184,7 +193,7 @@ class SourceDocument:
             text, enc = decode_source(source)
             return cls(text, "<bytes>", enc)
         if isinstance(source, Path) or (isinstance(source, str) and "\n" not in source and len(source) < 1024
-                                         and Path(source).is_file()):
+                                         and (Path(source).is_file() or _looks_like_path(source))):
             path = Path(source)
             if not path.is_file():
                 raise UsageError(f"{path}: no such file")
@@ -357,7 +366,7 @@ _LABEL_CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 def _section_of_labels() -> dict[str, str]:
-    return {local_name(spec["class"]).split(":")[-1]: name for name, spec in model()["sections"].items()}
+    return {spec["class"].split(":")[-1]: name for name, spec in model()["sections"].items()}
 
 
 def known_labels(kg) -> dict[str, list[_Label]]:
@@ -446,7 +455,7 @@ class _Finder:
         self.p = patterns()
         self.kg = kg
         self.index = known_labels(kg)
-        self.base_freq = _add_words({s: "n" for s in self.p["suffix_map"]})
+        _add_words({s: "n" for s in self.p["suffix_map"]})
         self.tokens = _tokens(doc.norm)
         self.bounds = {t[2] for t in self.tokens} | {t[3] for t in self.tokens}
         for m in self.p["post_re"].finditer(doc.norm):  # "党委|书记": an ending right before a post title
@@ -455,7 +464,6 @@ class _Finder:
         for k, t in enumerate(self.tokens):
             for i in range(t[2], t[3]):
                 self.token_at[i] = k
-        self.out: list[Candidate] = []
 
     def make(self, type_: str, start: int, end: int, **kw) -> Candidate:
         a, b = self.doc.original_span(start, end)
@@ -646,7 +654,7 @@ class _Finder:
             ks, ke = k.norm_span
             for c in names:
                 cs, ce = c.norm_span
-                if cs < ks and ke == ce and k.confidence == "high":
+                if cs < ks and ke == ce:
                     k.confidence = "low"
                     k.note = (k.note + "; " if k.note else "") + f"the ending of the new name {c.label}"
 
@@ -881,19 +889,20 @@ def suggest(text_or_path: "str | Path | bytes | SourceDocument", kg) -> list[Can
     return _Finder(doc, kg).run()
 
 
-def candidates_result(candidates: list[Candidate]) -> QueryResult:
+def candidates_result(candidates: list[Candidate], sentences: bool = True) -> QueryResult:
     """Candidates as a `QueryResult` (for `lianjian.results.render`: table, csv, tsv, json, md)."""
-    names = ["type", "text", "start", "end", "entity", "kind", "value", "confidence", "note", "sentence"]
+    names = ["type", "text", "start", "end", "entity", "kind", "value", "confidence", "note"] + (["sentence"] if sentences else [])
     rows = []
     for c in candidates:
         value = c.value
         if c.type == "number":
             value = f"{c.value} {c.unit}" + (f" {c.noun}" if c.noun else "")
-        rows.append([
+        row = [
             Literal(c.type), Literal(c.text), Literal(c.start), Literal(c.end), _entity_term(c),
             Literal(c.kind) if c.kind else None, Literal(str(value)) if value is not None else None,
-            Literal(c.confidence), Literal(c.note) if c.note else None, Literal(c.sentence),
-        ])
+            Literal(c.confidence), Literal(c.note) if c.note else None,
+        ]
+        rows.append(row + ([Literal(c.sentence)] if sentences else []))
     return QueryResult(names, rows)
 
 
@@ -906,12 +915,24 @@ def _entity_term(c: Candidate):
     return concept_iri("mechanism", c.entity) if c.section == "mechanisms" else entity_iri(c.entity)
 
 
-def suggest_file(source: str | Path, cases: Iterable[str] = (), bundled: bool = True, engine: str = "oxigraph") -> QueryResult:
+def suggest_file(source: str | Path, cases: Iterable[str] = (), bundled: bool = True, engine: str = "oxigraph",
+                 sentences: bool = True) -> QueryResult:
     """Build the graph (bundled corpus plus `cases`) and list the candidate annotations of `source`."""
     from lianjian.graph import KnowledgeGraph
 
     path = Path(source)
     if not path.is_file():
         raise UsageError(f"{source}: no such file")
+    doc = SourceDocument.read(path)
     kg = KnowledgeGraph.from_cases(cases, bundled=bundled, engine=engine)
-    return candidates_result(suggest(path, kg))
+    return candidates_result(suggest(doc, kg), sentences=sentences)
+
+
+def suggest_report(source: str | Path, fmt: str = "table", cases: Iterable[str] = (), bundled: bool = True,
+                   engine: str = "oxigraph") -> str:
+    """The candidates of `source` rendered in one of `lianjian.results.FORMATS` (a table leaves out the sentences)."""
+    from lianjian.results import FORMATS, render
+
+    if fmt not in FORMATS:
+        raise UsageError(f"--format: unknown format {fmt!r} (choose {', '.join(FORMATS)})")
+    return render(suggest_file(source, cases, bundled, engine, sentences=fmt != "table"), fmt)

@@ -204,10 +204,8 @@ class KnowledgeGraph:
         """Run SPARQL with the project's prefixes; `bindings` maps variable names to RDF terms."""
         try:
             return self.dataset.query(sparql_prologue() + text, initBindings=bindings or {})
-        except SyntaxError as exc:
-            raise UsageError(f"SPARQL syntax error: {exc}") from None
-        except Exception as exc:
-            raise UsageError(f"SPARQL error: {_first_line(exc)}") from None
+        except Exception as exc:  # both engines' parsers raise their own exception types
+            raise UsageError(f"SPARQL error: {_query_error(exc)}") from None
 
     def select(self, text: str, **bindings: Any) -> list[dict[str, Any]]:
         """Run a SELECT query and return rows as dicts of plain Python values (IRIs and text as str).
@@ -278,6 +276,20 @@ def _open_disk_store(path: Path) -> ox.Store:
 
 def _first_line(exc: Exception) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def _query_error(exc: Exception) -> str:
+    """One line: the engine's message, with line numbers counted in the user's query (without our prefixes)."""
+    import re
+
+    shift = sparql_prologue().count("\n")
+    text = " ".join(str(exc).split())
+    text = re.sub(r"\b(at |line:?\s*)(\d+)(?=[:,)])", lambda m: f"{m.group(1)}{max(1, int(m.group(2)) - shift)}", text)
+    if "expected one of" in text:
+        head, _, options = text.partition("expected one of")
+        choices = [o.strip() for o in options.split(",") if o.strip()][:6]
+        text = f"{head}expected one of {', '.join(choices)} …"
+    return text[:300]
 
 
 def _python(term: Any) -> Any:

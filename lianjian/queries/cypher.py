@@ -21,7 +21,7 @@ import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import RDFS, SKOS, XSD, Literal, URIRef
+from rdflib import RDF, RDFS, SKOS, XSD, Literal, URIRef
 
 from lianjian.errors import DataError, UsageError
 from lianjian.namespace import ID, LJ, MECHANISM, RELATION, SECTOR, SOURCE
@@ -29,15 +29,17 @@ from lianjian.queries import CannedQuery, cypher_catalogue, get_query
 from lianjian.results import QueryResult
 
 __all__ = [
-    "ENGINES", "NODE_TABLE", "run_cypher", "run_cypher_query", "cypher_command", "catalogue_result",
+    "ENGINES", "NODE_TABLE", "LABEL_PREFIX", "SYMMETRIC", "run_cypher", "run_cypher_query", "cypher_command", "catalogue_result",
     "ladybug_database", "default_cache_dir", "graph_digest", "cypher_literal", "node_iri", "query_engines",
+    "parameter_names", "result_columns",
 ]
 
 ENGINES = ("ladybug", "grand-cypher")
-#: The one LadybugDB node table; labels are its BOOLEAN columns.
+#: The one LadybugDB node table; each label is a BOOLEAN column named LABEL_PREFIX + label.
 NODE_TABLE = "Entity"
+LABEL_PREFIX = "is_"
 #: Bumped whenever the database layout changes, so that cached databases are rebuilt.
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "3"
 DB_FILE = "graph.lbug"
 #: Relationship types stored once per pair in LadybugDB (from the smaller id): match them undirected.
 SYMMETRIC = frozenset({"LINKED_WITH"})
@@ -48,6 +50,7 @@ _BASE_NODE_COLUMNS = {
     "class": "STRING", "label_zh": "STRING", "label_zh_hant": "STRING", "label_en": "STRING",
     "aliases": "STRING[]", "kind": "STRING", "sector": "STRING", "sectors": "STRING[]",
     "mechanisms": "STRING[]", "sources": "STRING[]", "quote": "STRING", "quotes": "STRING[]",
+    "evidence": "STRUCT(quote STRING, source STRING)[]",
 }
 _BASE_REL_COLUMNS = {
     "LINKED_WITH": {"relationships": "STRING[]", "kind": "STRING", "kinds": "STRING[]", "mechanisms": "STRING[]",
@@ -57,8 +60,8 @@ _BASE_REL_COLUMNS = {
 
 # How a column's values become RDF terms, by the property they come from (see docs/cypher.md).
 _NODE_PROPS = {"id", "relationships", "mechanisms"}
-_NAMESPACE_PROPS = {"sector": SECTOR, "sectors": SECTOR, "kind": RELATION, "kinds": RELATION,
-                    "sources": SOURCE, "class": LJ, "labels": LJ}
+_NAMESPACE_PROPS = {"sector": SECTOR, "sectors": SECTOR, "kind": RELATION, "kinds": RELATION, "source": SOURCE,
+                    "sources": SOURCE, "quote_source": SOURCE, "class": LJ, "labels": LJ}
 _LANG_PROPS = {"label_zh": "zh-hans", "definition_zh": "zh-hans", "label_zh_hant": "zh-hant",
                "label_en": "en", "definition_en": "en", "aliases": "zh"}
 _DATE_PROPS = {"startDate", "endDate", "date", "year", "years", "created", "issued"}
@@ -66,7 +69,8 @@ _DATE_TYPES = ((re.compile(r"-?\d{4}"), XSD.gYear), (re.compile(r"-?\d{4}-\d{2}"
                (re.compile(r"-?\d{4}-\d{2}-\d{2}"), XSD.date))
 
 # CSV cell encoding for LadybugDB: NULL, and lists as marked elements joined by a separator.
-_NULL, _SEP, _ITEM = "\x1d", "\x1f", "\x1e"
+_NULL, _SEP, _ITEM, _FIELD = "\x1d", "\x1f", "\x1e", "\x1c"
+_STRUCT_LIST = re.compile(r"STRUCT\((.*)\)\[\]")
 _CSV_OPTIONS = "header=true, parallel=false, quote='\"', escape='\"', delim=',', null_strings=['\x1d']"
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
@@ -136,10 +140,10 @@ def _substitute(text: str, values: dict[str, str | int]) -> str:
 
 
 def _rewrite_labels(text: str, labels: set[str]) -> str:
-    """LadybugDB form of node labels: ``(a:PartyOrganization)`` → ``(a:Entity {PartyOrganization: true})``.
+    """LadybugDB form of node labels: ``(a:PartyOrganization)`` → ``(a:Entity {is_PartyOrganization: true})``.
 
     >>> _rewrite_labels("MATCH (a:Studio {id: 'x:y'})-[:LED_BY]->(:PartyOrganization) RETURN a", {"Studio", "PartyOrganization"})
-    "MATCH (a:Entity {Studio: true, id: 'x:y'})-[:LED_BY]->(:Entity {PartyOrganization: true}) RETURN a"
+    "MATCH (a:Entity {is_Studio: true, id: 'x:y'})-[:LED_BY]->(:Entity {is_PartyOrganization: true}) RETURN a"
     """
     masked, pieces = _mask(text)
 
@@ -147,13 +151,22 @@ def _rewrite_labels(text: str, labels: set[str]) -> str:
         var, names, brace = m.group(1) or "", re.findall(r"\w+", m.group(2)), m.group(3)
         if not all(n in labels for n in names):
             return m.group(0)
-        flags = ", ".join(f"{n}: true" for n in dict.fromkeys(names))
+        flags = ", ".join(f"{LABEL_PREFIX}{n}: true" for n in dict.fromkeys(names))
         if brace is None:
             return f"({var}:{NODE_TABLE} {{{flags}}}"
         rest = masked[m.end():]
         return f"({var}:{NODE_TABLE} {{{flags}" + (" " if rest.startswith("}") else ", ")
 
     return _unmask(_NODE_LABELS.sub(rewrite, masked), pieces)
+
+
+_PARAM_PREFIX = "p_"
+
+
+def _rename_parameters(text: str) -> str:
+    """``$case`` → ``$p_case``: LadybugDB cannot parse parameters named like keywords (case, order …)."""
+    masked, pieces = _mask(text)
+    return _unmask(_PARAM.sub(lambda m: "$" + _PARAM_PREFIX + m.group(1), masked), pieces)
 
 
 def _top_level_split(text: str, sep: str = ",") -> list[str]:
@@ -304,12 +317,28 @@ def _label_decoder(prop: str | None):
     return None
 
 
+_VOCABULARIES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_OWL_CLASS = "http://www.w3.org/2002/07/owl#Class"
+
+
+def _vocabulary(kg) -> tuple[set[str], dict]:
+    """The project's class names, and the labels of classes and concepts by (IRI, predicate, language), from one scan."""
+    if kg not in _VOCABULARIES:
+        lj, rdf_type, subclass = str(LJ), str(RDF.type), str(RDFS.subClassOf)
+        label_predicates = {URIRef(p) for _, p in _LABEL_TYPES.values()}
+        classes, labels = set(), {}
+        for s, p, o, _ in kg.quads():
+            if p in label_predicates and isinstance(o, Literal) and o.language:
+                labels.setdefault((str(s), str(p), o.language.lower()), Literal(str(o), lang=o.language.lower()))
+            elif str(s).startswith(lj) and (p == subclass or (str(p) == rdf_type and str(o) == _OWL_CLASS)):
+                classes.add(str(s)[len(lj):])
+        _VOCABULARIES[kg] = (classes, labels)
+    return _VOCABULARIES[kg]
+
+
 def _concept_label(kg, iri: URIRef, predicate: URIRef, lang: str):
     """The label of a class or concept in one language, from the RDF graph (None when it has none)."""
-    for label in kg.dataset.objects(iri, predicate):
-        if isinstance(label, Literal) and (label.language or "").lower() == lang:
-            return Literal(str(label), lang=lang)
-    return None
+    return _vocabulary(kg)[1].get((str(iri), str(predicate), lang))
 
 
 def _term(kg, g, value, prop: str | None):
@@ -398,10 +427,7 @@ def _columns(records, base: dict[str, str]) -> dict[str, str]:
 
 def _classes(kg, g) -> list[str]:
     """Every label a node pattern may use: the ontology's classes and the labels the projection holds."""
-    found = {lab for _, d in g.nodes(data=True) for lab in d.get("__labels__", ())}
-    rows = kg.query("SELECT DISTINCT ?c WHERE { { ?c a owl:Class } UNION { ?c rdfs:subClassOf ?x } "
-                    "FILTER(STRSTARTS(STR(?c), STR(lj:))) }")
-    found |= {str(r[0])[len(str(LJ)):] for r in rows}
+    found = {lab for _, d in g.nodes(data=True) for lab in d.get("__labels__", ())} | _vocabulary(kg)[0]
     return sorted(c for c in found if _IDENT.fullmatch(c) and c != NODE_TABLE)
 
 
@@ -410,10 +436,11 @@ def _schema(kg, g) -> _Schema:
 
     node_columns = _columns((d for _, d in g.nodes(data=True)), _BASE_NODE_COLUMNS)
     labels = _classes(kg, g)
+    # Column names are case-insensitive in LadybugDB.
     taken = {c.lower() for c in node_columns} | {"id", "labels"}
-    clash = [lab for lab in labels if lab.lower() in taken]
+    clash = [lab for lab in labels if (LABEL_PREFIX + lab).lower() in taken]
     if clash:
-        raise DataError(f"class names clash with projection properties: {', '.join(clash)}")
+        raise DataError(f"label columns clash with projection properties: {', '.join(LABEL_PREFIX + c for c in clash)}")
     types = set(EDGE_TYPES.values()) | {"HOLDS_POST"} | {t for _, _, d in g.edges(data=True) for t in d["__labels__"]}
     rel_columns = {}
     for t in sorted(types):
@@ -454,7 +481,9 @@ def _cell(value, column_type: str) -> str:
         return _NULL
     if column_type == "STRING[]":
         items = sorted(value) if isinstance(value, (set, frozenset)) else value
-        return _SEP.join(_ITEM + _checked(str(x)) for x in items)
+        return _SEP.join(_ITEM + _checked(x if isinstance(x, str) else json.dumps(x, ensure_ascii=False)) for x in items)
+    if _STRUCT_LIST.fullmatch(column_type):
+        return _SEP.join(_FIELD.join(_ITEM + _checked(str(f)) for f in item) for item in value)
     if column_type == "BOOLEAN":
         return "true" if value else "false"
     if column_type in ("INT64", "DOUBLE"):
@@ -465,17 +494,27 @@ def _cell(value, column_type: str) -> str:
 
 
 def _checked(text: str) -> str:
-    if any(c in text for c in (_NULL, _SEP, _ITEM)):
-        raise DataError(f"cannot load a value holding control characters U+001D-U+001F into LadybugDB: {text[:40]!r}")
+    if any(c in text for c in (_NULL, _SEP, _ITEM, _FIELD)):
+        raise DataError(f"cannot load a value holding control characters U+001C-U+001F into LadybugDB: {text[:40]!r}")
     return text
 
 
 def _load_expr(name: str, column_type: str) -> str:
+    """The LOAD FROM expression that turns a CSV cell back into a value of `column_type`."""
     col = f"`{name}`"
+    struct = _STRUCT_LIST.fullmatch(column_type)
     if column_type == "STRING[]":
-        return (f"CASE WHEN {col} IS NULL THEN NULL WHEN {col} = '' THEN CAST([] AS STRING[]) "
-                f"ELSE list_transform(string_split({col}, $sep), x -> substring(x, 2, size(x))) END")
-    return col if column_type == "STRING" else f"CAST({col} AS {column_type})"
+        item = "substring(x, 2, size(x))"
+    elif struct:
+        fields = re.findall(r"(\w+) STRING", struct.group(1))
+        # LadybugDB evaluates both CASE branches: the padding keeps every field index in range.
+        pad = "'" + "\\u001c\\u001e" * len(fields) + "'"
+        item = "{" + ", ".join(f"{f}: substring(string_split(concat(x, {pad}), '\\u001c')[{i}], 2, size(x))"
+                               for i, f in enumerate(fields, 1)) + "}"
+    else:
+        return col if column_type == "STRING" else f"CAST({col} AS {column_type})"
+    return (f"CASE WHEN {col} IS NULL THEN NULL WHEN {col} = '' THEN CAST([] AS {column_type}) "
+            f"ELSE list_transform(string_split({col}, '\\u001f'), x -> {item}) END")
 
 
 def _copy_statement(table: str, path: Path, columns: list[tuple[str, str]], keys: list[str]) -> str:
@@ -501,14 +540,15 @@ def _fill_database(g, schema: _Schema, folder: Path) -> None:
     node_cols = list(schema.node_columns.items())
     statements = [
         f"CREATE NODE TABLE `{NODE_TABLE}`(id STRING PRIMARY KEY, labels STRING[], "
-        + ", ".join([f"`{n}` {t}" for n, t in node_cols] + [f"`{lab}` BOOLEAN" for lab in schema.labels]) + ")"
+        + ", ".join([f"`{n}` {t}" for n, t in node_cols] + [f"`{LABEL_PREFIX}{lab}` BOOLEAN" for lab in schema.labels]) + ")"
     ]
     node_csv = folder / "nodes.csv"
-    _write_csv(node_csv, ["id", "labels", *schema.node_columns, *schema.labels], (
+    label_cols = [LABEL_PREFIX + lab for lab in schema.labels]
+    _write_csv(node_csv, ["id", "labels", *schema.node_columns, *label_cols], (
         [_checked(n), _cell(sorted(d["__labels__"]), "STRING[]"), *(_cell(d.get(c), t) for c, t in node_cols),
          *("true" if lab in d["__labels__"] else "false" for lab in schema.labels)]
         for n, d in sorted(g.nodes(data=True))))
-    copies = [_copy_statement(NODE_TABLE, node_csv, [("labels", "STRING[]"), *node_cols, *((lab, "BOOLEAN") for lab in schema.labels)], ["id"])]
+    copies = [_copy_statement(NODE_TABLE, node_csv, [("labels", "STRING[]"), *node_cols, *((c, "BOOLEAN") for c in label_cols)], ["id"])]
     for t, cols in schema.rel_columns.items():
         rel_cols = list(cols.items())
         statements.append(f"CREATE REL TABLE `{t}`(FROM `{NODE_TABLE}` TO `{NODE_TABLE}`"
@@ -526,7 +566,7 @@ def _fill_database(g, schema: _Schema, folder: Path) -> None:
         for stmt in statements:
             conn.execute(stmt)
         for stmt in copies:
-            conn.execute(stmt, {"sep": _SEP})
+            conn.execute(stmt)
     except RuntimeError as exc:
         raise DataError(f"LadybugDB could not load the projection: {_first_line(exc)}") from None
     finally:
@@ -587,7 +627,8 @@ def _run_ladybug(kg, text: str, values: dict, cache_dir) -> QueryResult:
     g, _, schema = _prepared(kg)
     conn = _ladybug_connection(ladybug_database(kg, cache_dir))
     try:
-        result = conn.execute(_rewrite_labels(text, set(schema.labels)), values)
+        result = conn.execute(_rename_parameters(_rewrite_labels(text, set(schema.labels))),
+                              {_PARAM_PREFIX + k: v for k, v in values.items()})
     except RuntimeError as exc:
         message = _first_line(exc)
         kind = "syntax error" if message.startswith("Parser exception") else "error"
