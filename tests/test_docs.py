@@ -60,3 +60,19 @@ def test_readme_documents_links_exist():
 
     for link in re.findall(r"\]\((docs/[^)]+)\)", readme):
         assert (ROOT / link).is_file(), link
+
+
+def test_errors_doc_covers_the_loaders_messages():
+    """Each fixed message fragment the loaders emit is listed in docs/errors.md."""
+    import re
+
+    doc = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
+    sources = "".join((ROOT / "lianjian" / "loaders" / name).read_text(encoding="utf-8")
+                      for name in ("cases.py", "yamlfile.py", "vocabulary.py", "evidence.py"))
+    fragments = set()
+    for literal in re.findall(r'(?:fail|Problem|at|at_key)\([^"\n]*f?"([^"{]{12,})', sources):
+        fragments.add(literal.strip().split("`")[0].strip())
+    fragments = {f for f in fragments if len(f) >= 12}
+    assert len(fragments) >= 20
+    missing = sorted(f for f in fragments if f not in doc)
+    assert not missing, missing
