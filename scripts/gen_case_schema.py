@@ -9,7 +9,12 @@ from __future__ import annotations
 import json
 import sys
 
+from pathlib import Path
+
 from lianjian.ontology import ONTOLOGY_DIR, base_vocabulary, model
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generated import write_or_check  # noqa: E402
 
 TARGET = ONTOLOGY_DIR / "case-file.schema.json"
 SLUG = "^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -94,15 +99,7 @@ def render() -> str:
 
 
 def main() -> int:
-    text = render()
-    if "--check" in sys.argv:
-        if not TARGET.exists() or TARGET.read_text(encoding="utf-8") != text:
-            print(f"{TARGET} is out of date: run python scripts/gen_case_schema.py", file=sys.stderr)
-            return 1
-        return 0
-    TARGET.write_text(text, encoding="utf-8")
-    print(f"wrote {TARGET}")
-    return 0
+    return write_or_check(TARGET, render(), "gen_case_schema.py")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,9 @@ from pathlib import Path
 from rdflib import OWL, RDF, RDFS, SKOS, Graph
 
 from lianjian.namespace import LJ, PREFIXES
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generated import write_or_check  # noqa: E402
 from lianjian.ontology import ONTOLOGY_DIR, ontology_files
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -113,16 +116,7 @@ SH_TARGET = URIRef("http://www.w3.org/ns/shacl#targetClass")
 
 
 def main() -> int:
-    text = render()
-    if "--check" in sys.argv:
-        current = TARGET.read_text(encoding="utf-8") if TARGET.exists() else ""
-        if current != text:
-            print(f"{TARGET} is out of date: run python scripts/gen_ontology_docs.py", file=sys.stderr)
-            return 1
-        return 0
-    TARGET.write_text(text, encoding="utf-8")
-    print(f"wrote {TARGET}")
-    return 0
+    return write_or_check(TARGET, render(), "gen_ontology_docs.py")
 
 
 if __name__ == "__main__":

@@ -2,12 +2,11 @@
 
 import pytest
 
-from lianjian.graph import KnowledgeGraph
 
 
 @pytest.fixture(scope="module")
-def kg():
-    return KnowledgeGraph.from_cases()  # the bundled corpus
+def kg(bundled_kg):
+    return bundled_kg
 
 
 def test_district_committee_signed_metro_pairing_in_2005(kg):

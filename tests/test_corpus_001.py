@@ -5,7 +5,6 @@ actors" organisation, the service, culture, personnel and institutional systems
 
 import pytest
 
-from lianjian.graph import KnowledgeGraph
 
 ID = "https://w3id.org/lianjian/id/"
 MECH = "https://w3id.org/lianjian/vocab/mechanism/"
@@ -13,8 +12,8 @@ REL = "https://w3id.org/lianjian/vocab/relation/"
 
 
 @pytest.fixture(scope="module")
-def kg():
-    return KnowledgeGraph.from_cases()
+def kg(bundled_kg):
+    return bundled_kg
 
 
 def test_three_level_joint_conference_members(kg):

@@ -5,14 +5,13 @@ people's democracy and urban renewal in Changning District."""
 
 import pytest
 
-from lianjian.graph import KnowledgeGraph
 
 ID = "https://w3id.org/lianjian/id/"
 
 
 @pytest.fixture(scope="module")
-def kg():
-    return KnowledgeGraph.from_cases()
+def kg(bundled_kg):
+    return bundled_kg
 
 
 def test_cohesion_museum_opened_october_2013(kg):

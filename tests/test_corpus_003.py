@@ -4,15 +4,14 @@ large-residential-community (大居) joint-building mechanism (pudong-daju-2015)
 
 import pytest
 
-from lianjian.graph import KnowledgeGraph
 
 ID = "https://w3id.org/lianjian/id/"
 MECH = "https://w3id.org/lianjian/vocab/mechanism/"
 
 
 @pytest.fixture(scope="module")
-def kg():
-    return KnowledgeGraph.from_cases()
+def kg(bundled_kg):
+    return bundled_kg
 
 
 def test_daju_joint_conference_member_towns(kg):

@@ -3,12 +3,11 @@
 
 import pytest
 
-from lianjian.graph import KnowledgeGraph
 
 
 @pytest.fixture(scope="module")
-def kg():
-    return KnowledgeGraph.from_cases()
+def kg(bundled_kg):
+    return bundled_kg
 
 
 def test_1n_model_is_part_of_cohesion_project(kg):
