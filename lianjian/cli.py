@@ -241,6 +241,30 @@ def sparql(text, path, cases, no_bundled, engine, endpoint, fmt, output):
 
 
 @cli.command()
+@click.argument("text", required=False)
+@click.option("--query", "query_name", metavar="NAME", help="Run a canned Cypher query (the twin of a SPARQL query) by name.")
+@click.option("--list", "list_", is_flag=True, help="List the canned Cypher queries.")
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="A parameter value, for $KEY (repeatable).")
+@click.option("--engine", type=click.Choice(["ladybug", "grand-cypher"]), default="ladybug", show_default=True,
+              help="LadybugDB (a cached on-disk database) or grand-cypher (pure Python, in memory).")
+@click.option("--db-dir", metavar="DIR", help="Where LadybugDB databases are cached (default ~/.cache/lianjian/ladybug).")
+@case_options
+@format_option(FORMATS, "table")
+@output_option()
+def cypher(text, query_name, list_, params, engine, db_dir, cases, no_bundled, fmt, output):
+    """Run Cypher over the property graph: TEXT, a canned query (--query NAME) or --list.
+
+    Example: lianjian cypher 'MATCH (a:PartyOrganization)-[:LINKED_WITH]-(b)
+    WHERE a.sector <> b.sector RETURN a.label_zh, b.label_zh'
+    """
+    from lianjian.queries.cypher import cypher_command
+
+    result = cypher_command(text, query_name, _params(params), list_queries=list_, cases=cases,
+                            bundled=not no_bundled, engine=engine, cache_dir=db_dir)
+    emit(render(result, fmt), output)
+
+
+@cli.command()
 @output_option(required=True, help="Output file: .html page, or .png/.svg figure.")
 @case_options
 @engine_option

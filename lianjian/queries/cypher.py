@@ -631,8 +631,15 @@ def _run_ladybug(kg, text: str, values: dict, cache_dir) -> QueryResult:
                               {_PARAM_PREFIX + k: v for k, v in values.items()})
     except RuntimeError as exc:
         message = _first_line(exc)
-        kind = "syntax error" if message.startswith("Parser exception") else "error"
-        raise UsageError(f"Cypher {kind} (ladybug): {message}") from None
+        if message.startswith("Parser exception"):
+            # Report the error in the text as written, not in its rewritten form.
+            try:
+                conn.execute(_rename_parameters(text), {_PARAM_PREFIX + k: v for k, v in values.items()})
+            except RuntimeError as original:
+                if _first_line(original).startswith("Parser exception"):
+                    message = _first_line(original)
+            raise UsageError(f"Cypher syntax error (ladybug): {message}") from None
+        raise UsageError(f"Cypher error (ladybug): {message}") from None
     if isinstance(result, list):
         raise UsageError("Cypher error (ladybug): give one statement, not several")
     names, rows = result.get_column_names(), result.get_all()
