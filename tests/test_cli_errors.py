@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import stat
-
 import pytest
 from click.testing import CliRunner
 
@@ -45,20 +42,8 @@ def test_ids_that_collide_after_normalisation(run, case_dir):
     assert any("is not a safe id" in l and "try 'mini-committee'" in l for l in lines)
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can write into read-only folders")
-def test_output_into_read_only_folder(run, tmp_path):
-    folder = tmp_path / "ro"
-    folder.mkdir()
-    folder.chmod(stat.S_IRUSR | stat.S_IXUSR)
-    try:
-        lines = _one_line_error(run("build", "-o", folder / "g.ttl"), 2)
-        assert "is not writable" in lines[0]
-    finally:
-        folder.chmod(stat.S_IRWXU)
-
-
-def test_output_into_read_only_folder_as_root(run, tmp_path, monkeypatch):
-    """Root ignores permissions, so the check is exercised by making os.access say no."""
+def test_output_into_read_only_folder(run, tmp_path, monkeypatch):
+    """CI runs as root, which ignores permissions, so os.access is made to say no."""
     import lianjian.io
 
     monkeypatch.setattr(lianjian.io.os, "access", lambda path, mode: False)
