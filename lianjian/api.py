@@ -20,7 +20,7 @@ GRAPH_FORMATS = ("graphml", "gexf")
 
 
 def build(cases: Iterable[str] = (), bundled: bool = True, output: str | None = None, engine: str = "oxigraph",
-          fmt: str | None = None, cache_dir: str | None = None) -> dict:
+          fmt: str | None = None, cache_dir: str | None = None, progress=None) -> dict:
     """Build the graph from case files and write it to `output` (format from the extension unless given).
 
     With `cache_dir`, unchanged case files are not checked again and only changed documents are rebuilt.
@@ -31,7 +31,7 @@ def build(cases: Iterable[str] = (), bundled: bool = True, output: str | None = 
             fmt = RDF_SUFFIXES.get(Path(output).suffix.lower())
             if fmt is None:
                 raise UsageError(f"-o {output}: unknown extension; use one of {', '.join(RDF_SUFFIXES)}")
-    kg = KnowledgeGraph.from_cases(cases, bundled=bundled, engine=engine, cache_dir=cache_dir)
+    kg = KnowledgeGraph.from_cases(cases, bundled=bundled, engine=engine, cache_dir=cache_dir, progress=progress)
     if output is not None:
         atomic_write(output, kg.serialize(fmt))
     return {"triples": len(kg), "sources": kg.sources, "files": kg.files, "output": output, "format": fmt}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import traceback
@@ -75,7 +76,8 @@ def build(cases, no_bundled, output, engine, cache_dir):
     The format follows the extension (.ttl Turtle, .nt N-Triples, .nq N-Quads,
     .trig TriG with one named graph per source, .jsonld JSON-LD).
     """
-    result = api.build(cases, bundled=not no_bundled, output=output, engine=engine, cache_dir=cache_dir)
+    with _progress_callback("checking case files") as progress:
+        result = api.build(cases, bundled=not no_bundled, output=output, engine=engine, cache_dir=cache_dir, progress=progress)
     click.echo(f"Wrote {result['triples']} triples from {len(result['files'])} case files to {output}", err=True)
 
 
@@ -417,6 +419,27 @@ def _progress(total: int, label: str):
             pass
 
     return contextlib.nullcontext(_Quiet())
+
+
+@contextlib.contextmanager
+def _progress_callback(label: str):
+    """A `progress(done, total)` callback drawing a bar on a terminal (created at the first call); quiet when piped."""
+    state: dict = {}
+
+    def progress(done: int, total: int) -> None:
+        if not sys.stderr.isatty():
+            return
+        if "bar" not in state:
+            state["bar"] = click.progressbar(length=total, label=label, file=sys.stderr)
+            state["bar"].__enter__()
+        state["bar"].update(done - state.get("done", 0))
+        state["done"] = done
+
+    try:
+        yield progress
+    finally:
+        if "bar" in state:
+            state["bar"].__exit__(None, None, None)
 
 
 def main() -> None:

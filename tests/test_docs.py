@@ -76,3 +76,19 @@ def test_errors_doc_covers_the_loaders_messages():
     assert len(fragments) >= 20
     missing = sorted(f for f in fragments if f not in doc)
     assert not missing, missing
+
+
+def test_annotation_format_lists_every_kind_and_concept():
+    from lianjian.ontology import base_vocabulary
+
+    doc = (ROOT / "docs" / "annotation-format.md").read_text(encoding="utf-8")
+    vocab = base_vocabulary()
+    for section in ("organizations", "areas", "collectives", "initiatives", "events"):
+        for kind in vocab.kinds[section]:
+            if kind not in ("Organization", "Area", "Initiative", "Event", "PartyOrganization", "GovernmentBody",
+                            "SelfGovernanceOrganization", "PublicInstitution"):
+                assert f"`{kind}`" in doc, (section, kind)
+    for scheme in ("sector", "relation"):
+        for slug in vocab.concepts[scheme]:
+            if slug != "subordination":
+                assert f"`{slug}`" in doc, (scheme, slug)

@@ -148,3 +148,30 @@ def test_large_graph_page_opens_in_chromium(tmp_path):
         assert page.evaluate("lianjian.visibleNodes()") < 5000
         assert page.evaluate("lianjian.focus('第42党支部')") == "org-42"
         assert not errors and not requests
+
+
+def test_static_figures_render_chinese(tmp_path):
+    from click.testing import CliRunner
+
+    from lianjian.cli import cli
+
+    runner = CliRunner()
+    png, svg = tmp_path / "net.png", tmp_path / "net.svg"
+    assert runner.invoke(cli, ["viz", "-o", str(png), "--case", "pudong-daju-2015"]).exit_code == 0
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 20000
+    assert runner.invoke(cli, ["viz", "-o", str(svg), "--case", "pudong-daju-2015"]).exit_code == 0
+    text = svg.read_text(encoding="utf-8")
+    assert "<svg" in text and "浦东新区" in text and "Noto" in text  # labels kept as text, in a CJK font
+
+
+def test_missing_cjk_font_is_a_clear_error(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+    from matplotlib import font_manager
+
+    from lianjian.cli import cli
+
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", [f for f in font_manager.fontManager.ttflist if "CJK" not in f.name])
+    out = tmp_path / "net.png"
+    result = CliRunner().invoke(cli, ["viz", "-o", str(out)])
+    assert result.exit_code == 1 and "no font with Chinese glyphs found" in result.output and "fonts-noto-cjk" in result.output
+    assert not out.exists()

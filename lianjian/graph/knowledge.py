@@ -70,15 +70,15 @@ class KnowledgeGraph:
 
     @classmethod
     def from_cases(cls, dirs: Iterable[str | Path] = (), bundled: bool = True, engine: str = "oxigraph",
-                   offsets: bool = True, cache_dir: str | Path | None = None) -> "KnowledgeGraph":
+                   offsets: bool = True, cache_dir: str | Path | None = None, progress=None) -> "KnowledgeGraph":
         """Load and check case files, then build the graph (raises `CaseErrors` on bad input).
 
         With `cache_dir` (Oxigraph engine), unchanged files are not checked again and an unchanged
         corpus opens the stored graph; only changed documents' named graphs are rebuilt.
         """
         if cache_dir is not None and engine == "oxigraph":
-            return cls._from_cases_cached(list(dirs), bundled, offsets, cache_dir)
-        corpus = load_corpus(dirs, bundled=bundled)
+            return cls._from_cases_cached(list(dirs), bundled, offsets, cache_dir, progress)
+        corpus = load_corpus(dirs, bundled=bundled, progress=progress)
         if offsets:
             from lianjian.loaders.evidence import load_offsets
 
@@ -86,7 +86,7 @@ class KnowledgeGraph:
         return cls.from_corpus(corpus, engine)
 
     @classmethod
-    def _from_cases_cached(cls, dirs: list, bundled: bool, offsets: bool, cache_dir) -> "KnowledgeGraph":
+    def _from_cases_cached(cls, dirs: list, bundled: bool, offsets: bool, cache_dir, progress=None) -> "KnowledgeGraph":
         import hashlib
         import json
 
@@ -117,7 +117,7 @@ class KnowledgeGraph:
             manifest = cache.manifest()
             if manifest and manifest.get("key") == key:
                 return cls._open_store(store, manifest["sources"], manifest["files"])
-            corpus = load_corpus(dirs, bundled=bundled, cache=cache)
+            corpus = load_corpus(dirs, bundled=bundled, cache=cache, progress=progress)
             if offsets:
                 corpus.offsets = load_offsets(dirs, bundled)
             by_file = {src.file: doc for doc, src in corpus.sources.items()}

@@ -510,10 +510,11 @@ def _check_one_file(args: tuple[str, str, Vocabulary]) -> CheckedFile:
 
 
 def load_corpus(dirs: Iterable[str | Path] = (), bundled: bool = True, vocabulary: Vocabulary | None = None,
-                workers: int | None = None, cache=None) -> Corpus:
+                workers: int | None = None, cache=None, progress=None) -> Corpus:
     """Read, check and link case files; raise `CaseErrors` listing every problem found.
 
-    `cache` (a `lianjian.cache.BuildCache`) reuses the checks of files whose bytes have not changed.
+    `cache` (a `lianjian.cache.BuildCache`) reuses the checks of files whose bytes have not changed;
+    `progress(done, total)` is called as files are checked.
     """
     dirs = list(dirs)
     files = case_files(dirs, bundled)
@@ -529,11 +530,18 @@ def load_corpus(dirs: Iterable[str | Path] = (), bundled: bool = True, vocabular
     todo = [j for j, c in zip(jobs, checked) if c is None]
     if workers is None:
         workers = min(os.cpu_count() or 1, 4) if len(todo) >= 64 else 1
+    fresh = []
     if workers > 1:
         with ProcessPoolExecutor(workers) as pool:
-            fresh = list(pool.map(_check_one_file, todo, chunksize=max(1, len(todo) // (workers * 8))))
+            for result in pool.map(_check_one_file, todo, chunksize=max(1, len(todo) // (workers * 8))):
+                fresh.append(result)
+                if progress:
+                    progress(len(jobs) - len(todo) + len(fresh), len(jobs))
     else:
-        fresh = [_check_one_file(j) for j in todo]
+        for job in todo:
+            fresh.append(_check_one_file(job))
+            if progress:
+                progress(len(jobs) - len(todo) + len(fresh), len(jobs))
     fresh_iter = iter(fresh)
     for i, (job, c) in enumerate(zip(jobs, checked)):
         if c is None:
