@@ -16,7 +16,8 @@ from tests.conftest import MINIMAL_CASE
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
 XSS_CASE = MINIMAL_CASE.replace("zh: 申通地铁公司党委", "zh: <img src=x onerror=alert(1)>\n    en: \"</script><script>window.__pwned=1</script>\"\n    aliases: ['javascript:alert(2)', '<b onmouseover=alert(3)>x</b>']").replace(
-    "id: mini-case", "id: mini-case").replace("title: 测试案例", "title: <svg onload=alert(4)>")
+    "id: mini-case", "id: mini-case").replace("title: 测试案例", "title: <svg onload=alert(4)>").replace(
+    "    evidence: 申通地铁公司\n", "    evidence: \"<script>window.__pwned=2</script><a href='javascript:alert(5)'>x</a>\"\n", 1)
 
 
 @pytest.fixture(scope="module")
@@ -94,10 +95,11 @@ def test_xss_payloads_run_nothing(case_dir, tmp_path):
         panel = page.inner_text("#info")
         assert "<img src=x onerror=alert(1)>" in panel  # shown as text
         assert "javascript:alert(2)" in panel
+        assert "<script>window.__pwned=2</script>" in panel  # a quote, shown as text
         page.hover("#info")
         page.wait_for_timeout(300)
         assert page.evaluate("window.__pwned === undefined")
-        assert page.evaluate("document.querySelectorAll('#info img, #info script, #info b, #info svg').length") == 0
+        assert page.evaluate("document.querySelectorAll('#info img, #info script, #info b, #info svg, #info a').length") == 0
         assert not dialogs and not requests
 
 
