@@ -57,6 +57,9 @@ def atomic_directory(path: str | Path, fill, option: str = "-o") -> Path:
         raise UsageError(f"{option} {path}: exists and is not a directory")
     tmp = Path(tempfile.mkdtemp(dir=parent, prefix=f".{p.name}.", suffix=".tmp"))
     try:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes the folder private; give it the usual permissions
         fill(tmp)
         if p.exists():
             old = Path(tempfile.mkdtemp(dir=parent, prefix=f".{p.name}.", suffix=".old"))
