@@ -80,7 +80,7 @@ def export(fmt: str, output: str, cases: Iterable[str] = (), bundled: bool = Tru
     return {"output": output, "format": fmt, "triples": len(kg)}
 
 
-def verify(sources: str, cases: Iterable[str] = (), bundled: bool = True, record: bool = False):
+def verify(sources, cases: Iterable[str] = (), bundled: bool = True, record: bool = False):
     """Find every evidence quote in its source document; optionally record the offsets beside the cases."""
     from lianjian.loaders.cases import load_corpus
     from lianjian.loaders.evidence import record_offsets, verify as verify_quotes

@@ -104,12 +104,13 @@ def validate(cases, no_bundled, no_shacl, fmt):
 
 @cli.command()
 @case_options
-@click.option("--sources", required=True, metavar="DIR", help="Folder holding the source documents named in the case files.")
+@click.option("--sources", required=True, multiple=True, metavar="DIR",
+              help="Folder holding the source documents named in the case files (repeatable; a source beside its case file is found too).")
 @click.option("--record", is_flag=True, help="Write the quotes' offsets to evidence-offsets.json beside the case files.")
 @format_option(("table", "json"), "table")
 def verify(cases, no_bundled, sources, record, fmt):
     """Find every evidence quote in its source document; list the ones not found (exit 1)."""
-    report = api.verify(sources, cases, bundled=not no_bundled, record=record)
+    report = api.verify(list(sources), cases, bundled=not no_bundled, record=record)
     if fmt == "json":
         click.echo(json.dumps({**report.summary(), "not_found": [str(m) for m in report.missing]}, ensure_ascii=False, indent=1))
     else:

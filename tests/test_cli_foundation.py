@@ -139,3 +139,15 @@ def test_every_command_has_help_and_docs():
         result = runner.invoke(cli, [name, "--help"])
         assert result.exit_code == 0 and "Usage:" in result.output, name
         assert f"lianjian {name}" in readme, f"README does not mention `lianjian {name}`"
+
+
+def test_verify_finds_a_source_beside_its_case_file(run, case_dir, seeds, tmp_path):
+    import shutil
+
+    folder = case_dir()
+    shutil.copy(seeds / "000_4ea9a70eba53a7dc.txt", folder / "000_4ea9a70eba53a7dc.txt")
+    empty = tmp_path / "no-sources-here"
+    empty.mkdir()
+    result = run("verify", "--no-bundled", "--cases", folder, "--sources", empty)
+    assert result.exit_code == 0, result.output
+    assert "5 of 5 quotes found" in result.output

@@ -126,20 +126,26 @@ class VerifyReport:
         return {"quotes": self.total, "found": self.total - len(self.missing), "missing": len(self.missing), "across_damaged_runs": fuzzy}
 
 
-def verify(corpus: Corpus, sources_dir: str | Path) -> VerifyReport:
-    """Look up every evidence quote of the corpus in its source document under `sources_dir`."""
-    folder = Path(sources_dir)
-    if not folder.is_dir():
-        raise UsageError(f"--sources {sources_dir}: no such directory")
+def verify(corpus: Corpus, sources_dir: str | Path | list) -> VerifyReport:
+    """Look up every evidence quote of the corpus in its source document.
+
+    Sources are looked for in the given folder(s), then beside the source's own case file.
+    """
+    folders = [Path(d) for d in (sources_dir if isinstance(sources_dir, (list, tuple)) else [sources_dir])]
+    for folder in folders:
+        if not folder.is_dir():
+            raise UsageError(f"--sources {folder}: no such directory")
     texts: dict[str, SourceText | str] = {}
     for doc, src in corpus.sources.items():
         name = src.data.get("file")
+        candidates = [f / name for f in folders + ([Path(src.path).parent] if src.path else [])] if name else []
+        found = next((c for c in candidates if c.is_file()), None)
         if not name:
             texts[doc] = f"source '{doc}' names no `file`"
-        elif not (folder / name).is_file():
-            texts[doc] = f"source file {name} is not in {sources_dir}"
+        elif found is None:
+            texts[doc] = f"source file {name} is not in {', '.join(str(f) for f in folders)} or beside its case file"
         else:
-            texts[doc] = SourceText.from_file(folder / name)
+            texts[doc] = SourceText.from_file(found)
     report = VerifyReport()
     seen: set[tuple[str, str]] = set()
     for entry in corpus.entries.values():
