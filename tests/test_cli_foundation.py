@@ -150,4 +150,4 @@ def test_verify_finds_a_source_beside_its_case_file(run, case_dir, seeds, tmp_pa
     empty.mkdir()
     result = run("verify", "--no-bundled", "--cases", folder, "--sources", empty)
     assert result.exit_code == 0, result.output
-    assert "5 of 5 quotes found" in result.output
+    assert "3 of 3 quotes found (100.0%)" in result.output
