@@ -63,10 +63,12 @@ class BuildCache:
     def get_check(self, path: str, display: str, vocab):
         """The cached `CheckedFile` for this exact file content, or None."""
         target = self._check_path(path, display, vocab)
+        from lianjian.loaders.cases import CheckedFile
+
         try:
             with open(target, "rb") as fh:
-                result = pickle.load(fh)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+                result = CheckedFile.from_tuple(pickle.load(fh))
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
             return None
         if result.source is not None:
             result.source.path = path
@@ -76,7 +78,7 @@ class BuildCache:
         target = self._check_path(path, display, vocab)
         fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
-            pickle.dump(checked, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(checked.to_tuple(), fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, target)
 
     # ------------------------------------------------------------------ graph
