@@ -15,7 +15,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterator
 
 from rdflib import BNode, Literal, URIRef
 

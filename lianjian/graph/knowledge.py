@@ -8,8 +8,6 @@ graph per source document; queries see the union of all graphs.
 from __future__ import annotations
 
 import datetime as _dt
-import functools
-import io
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable

@@ -12,8 +12,6 @@ docs/analytics.md for the definitions.
 from __future__ import annotations
 
 import inspect
-from typing import Iterable
-
 import networkx as nx
 
 from lianjian.errors import UsageError
