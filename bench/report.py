@@ -1,0 +1,184 @@
+"""results.md: the benchmark's results as one Markdown table per section, with the machine they ran on."""
+
+from __future__ import annotations
+
+__all__ = ["render_markdown", "seconds", "megabytes"]
+
+
+def seconds(value: float | None) -> str:
+    """A duration for a reader: ms below a second.
+
+    >>> seconds(0.01234), seconds(2.5), seconds(None)
+    ('12.3 ms', '2.50 s', '—')
+    """
+    if value is None:
+        return "—"
+    if value < 1:
+        return f"{value * 1000:.3g} ms" if value >= 0.001 else f"{value * 1000:.2f} ms"
+    return f"{value:.2f} s" if value < 100 else f"{value:.0f} s"
+
+
+def megabytes(value: float | None) -> str:
+    """A size in MB.
+
+    >>> megabytes(1536.0), megabytes(None)
+    ('1536 MB', '—')
+    """
+    return "—" if value is None else f"{value:.0f} MB"
+
+
+def _rate(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value / 1e6:.2f} M triples/s" if value >= 1e6 else f"{value / 1e3:.1f} k triples/s"
+
+
+def _ratio(value: float | None, at_least: bool = False) -> str:
+    return "—" if value is None else f"{'≥ ' if at_least else ''}{value:.2f}×" if value < 10 else f"{'≥ ' if at_least else ''}{value:.0f}×"
+
+
+def _table(header: list[str], rows: list[list]) -> str:
+    esc = lambda c: str("" if c is None else c).replace("|", "\\|").replace("\n", " ")  # noqa: E731
+    lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    lines += ["| " + " | ".join(esc(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _machine(r: dict) -> str:
+    m = r["machine"]
+    libs = ", ".join(f"{k} {v}" for k, v in m["libraries"].items())
+    loader = "yes (CSafeLoader)" if m["yaml_c_loader_used"] else "no (pure-Python SafeLoader)"
+    return "\n".join([
+        f"* CPU: {m['cpu']}, {m['cores']} cores ({m['cores_usable']} usable), {m['memory_gb']} GB memory; {m['os']}",
+        f"* Load average (1, 5, 15 min) at start {m['load_average']}, at end {m.get('load_average_end', '—')}: "
+        "the machine is shared, so figures carry that noise",
+        f"* Python {m['python']}; {libs}",
+        f"* PyYAML built with libyaml: {'yes' if m['yaml_libyaml'] else 'no'}; C loader used by the case reader: {loader}",
+        f"* Browser: {m['chromium']}",
+    ]) + "\n"
+
+
+def _build(r: dict) -> str:
+    rows = []
+    for x in r["sections"].get("build", []):
+        if "ratio" in x:
+            figure = _ratio(x["ratio"])
+        elif "mb_per_s" in x:
+            figure = f"{seconds(x['seconds'])} ({x['mb_per_s']:.1f} MB/s of {x['bytes'] / 1e6:.1f} MB)"
+        elif x.get("over_budget"):
+            figure = f"> {x['over_budget']:g} s (stopped)"
+        elif "seconds" in x:
+            figure = seconds(x["seconds"])
+        else:
+            figure = megabytes(x.get("peak_rss_mb"))
+        rate = _rate(x.get("rate")) if "seconds" in x and "mb_per_s" not in x else "—"
+        peak = megabytes(x.get("peak_rss_mb")) if "seconds" in x or "over_budget" in x else "—"
+        rows.append([x["tier"], x["item"], x.get("runs", "—"), figure, rate, peak, x.get("target", ""), x.get("status", "")])
+    return _table(["tier", "measured", "runs", "median", "rate", "peak RSS", "target", "status"], rows)
+
+
+def _queries(r: dict) -> str:
+    rows = []
+    for x in r["sections"].get("queries", []):
+        params = ", ".join(f"{k}={v}" for k, v in x["params"].items()) + ("; default " + ", ".join(x["defaulted"]) if x["defaulted"] else "")
+        rdflib = x.get("rdflib_note") or seconds(x.get("rdflib_seconds"))
+        rows_text = str(x.get("rows"))
+        if x.get("bare_rows") is not None and x["bare_rows"] != x.get("rows"):
+            rows_text += f" (bare {x['bare_rows']})"
+        if x.get("rdflib_rows") is not None and x["rdflib_rows"] != x.get("rows"):
+            rows_text += f" (rdflib {x['rdflib_rows']})"
+        rows.append([x["tier"], x["query"] + (" ★" if x["selective"] else ""), params, rows_text, x["runs"], seconds(x.get("seconds")),
+                     seconds(x.get("bare_seconds")), _ratio(x.get("ratio")), x["ratio_status"], rdflib,
+                     _ratio(x.get("speedup"), x.get("speedup_at_least")), x.get("selective_status", "")])
+    return ("★ selective: about one entity or one source (a parameter of type " + "/".join(r["settings"].get("selective_types", []))
+            + "). Median over `runs` runs on Oxigraph; bare pyoxigraph runs alternate with them in the same process; rdflib "
+            "runs in its own process with a wall-clock budget per run.\n\n"
+            + _table(["tier", "query", "parameters", "rows", "runs", "Oxigraph (default)", "bare pyoxigraph",
+                      "default ÷ bare", "≤ 1.5", "rdflib", "speed-up over rdflib", "selective < 50 ms at large"], rows))
+
+
+def _cypher(r: dict) -> str:
+    setup, twins = [], []
+    for x in r["sections"].get("cypher", []):
+        if "item" in x:
+            extra = f"{x['nodes']} nodes, {x['edges']} edges" if "nodes" in x else ""
+            setup.append([x["tier"], x["item"], seconds(x["seconds"]), megabytes(x.get("peak_rss_mb")), extra])
+        else:
+            lb = x.get("note") or seconds(x.get("seconds"))
+            gc = x.get("grand_cypher_note") or seconds(x.get("grand_cypher_seconds"))
+            twins.append([x["tier"], x["query"], x.get("rows"), x.get("runs"), lb, x.get("status", ""), gc, x.get("grand_cypher_runs")])
+    return (_table(["tier", "setup", "time", "peak RSS (worker)", "size"], setup) + "\n"
+            + _table(["tier", "twin", "rows", "runs", "LadybugDB (default)", "< 100 ms at large", "grand-cypher", "runs"], twins))
+
+
+def _analytics(r: dict) -> str:
+    rows = []
+    for x in r["sections"].get("analytics", []):
+        figure = f"> {x['over_budget']:g} s" if x.get("over_budget") else (x.get("note") or seconds(x.get("seconds")))
+        rows.append([x["tier"], x["item"], x.get("rows"), x.get("runs"), figure, x.get("status", "")])
+    return _table(["tier", "analysis", "rows", "runs", "median", "< 10 s at medium"], rows)
+
+
+def _viz(r: dict) -> str:
+    rows = []
+    for x in r["sections"].get("viz", []):
+        per = lambda k: f"{x[k]:.1f} µs" if x.get(k) is not None else "—"  # noqa: E731
+        load = seconds(x.get("load_seconds")) if x.get("load_seconds") is not None else (x.get("load_error") or "—")
+        rows.append([x["tier"], x.get("runs"), seconds(x.get("write_html_seconds")),
+                     f"{x['bytes'] / 1e6:.1f} MB" if x.get("bytes") else "—", f"{x.get('page_nodes')} / {x.get('page_edges')}",
+                     seconds(x.get("to_pyvis_seconds")), seconds(x.get("layout_seconds")), seconds(x.get("lists_seconds")),
+                     per("lists_us_per_node"), per("lists_us_per_item"), seconds(x.get("browser_launch_seconds")), load,
+                     x.get("load_runs"), x.get("status", "")])
+    return ("`to_pyvis` is the whole call (with the precomputed layout above PHYSICS_LIMIT nodes); `layout` is that layout "
+            "alone, and `lists` is to_pyvis with the layout switched off: the pyvis node and edge lists filled directly, "
+            "per node and per list entry (node or edge). `page load`: Chromium, from `page.goto` until `window.lianjian` "
+            "exists and `lianjian.visibleNodes() > 0`, in a new browser context each run.\n\n"
+            + _table(["tier", "runs", "write_html", "page size", "page nodes / edges", "to_pyvis", "layout", "lists",
+                      "lists per node", "per entry", "Chromium launch", "page load", "runs", "< 10 s at medium"], rows))
+
+
+def _rebuild(r: dict) -> str:
+    rows = []
+    for x in r["sections"].get("rebuild", []):
+        rows.append([x["cases"], x["item"], x["runs"], seconds(x.get("seconds")), seconds(x.get("process_wall_seconds")),
+                     megabytes(x.get("peak_rss_mb")), x.get("target", ""), x.get("status", "")])
+    return ("`median` is the `from_cases(..., cache_dir=...)` call in a fresh process; `process` adds interpreter start "
+            "and imports.\n\n" + _table(["cases", "measured", "runs", "median", "process", "peak RSS", "target", "status"], rows))
+
+
+def _workers(r: dict) -> str:
+    rows = [[w["tier"], w["step"], seconds(w["wall_s"]), megabytes(w.get("peak_rss_mb")), megabytes(w.get("children_peak_rss_mb")),
+             w.get("error") or ""] for w in r["workers"]]
+    return _table(["tier", "worker", "wall", "peak RSS (self)", "peak RSS (largest child)", "error"], rows)
+
+
+_SECTIONS = {"build": ("1. Build", _build), "queries": ("2. SPARQL queries", _queries), "cypher": ("3. Cypher", _cypher),
+             "analytics": ("4. Analytics", _analytics), "viz": ("5. Network page", _viz), "rebuild": ("6. Rebuild", _rebuild)}
+
+
+def render_markdown(r: dict) -> str:
+    """The whole results.md text for a results dict made by bench/run.py."""
+    s = r["settings"]
+    tiers = ", ".join(f"{t} ({d['cases']} cases, {d.get('triples') or '?'} triples, {d['bytes'] / 1e6:.1f} MB of YAML)"
+                      for t, d in r["tiers"].items())
+    out = [
+        "# lianjian benchmark results\n",
+        f"Generated by `{r['command']}` from {r['started']} to {r.get('finished', '—')}. "
+        f"Tiers: {tiers or 'none'}. Sections: {', '.join(s['sections'])}.\n",
+        f"Each figure is the median of up to {s['runs']} runs (the `runs` column says how many; an item stops repeating once its "
+        f"runs took over {s['repeat_limit_s']:g} s). At the large tier these steps run once: {', '.join(s['slow_at_large'])}. "
+        f"rdflib queries, grand-cypher twins, analyses and page loads have a wall-clock budget of {s['budget_s']:g} s per run "
+        f"(\"> budget\"; an item over budget at one tier is not run at larger ones); SHACL at large has {s['shacl_budget_s']:g} s. "
+        "Peak memory is `resource.getrusage(RUSAGE_SELF).ru_maxrss` of the fresh worker process that ran the step (it includes "
+        f"the interpreter and imports: {megabytes(r.get('baseline_rss_mb'))} with nothing loaded); `RUSAGE_CHILDREN` gives the "
+        "largest child (the case-checking processes) in the workers table.\n",
+        "## Machine\n",
+        _machine(r),
+    ]
+    for key, (title, fn) in _SECTIONS.items():
+        if key in r["sections"]:
+            out += [f"## {title}\n", fn(r)]
+    out += ["## Workers (one fresh process per measured step)\n", _workers(r)]
+    if r["errors"]:
+        out += ["## Errors\n", "\n".join(f"* {e}" for e in r["errors"]) + "\n"]
+    return "\n".join(out)
