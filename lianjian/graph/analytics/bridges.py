@@ -18,6 +18,10 @@ from lianjian.results import QueryResult
 
 __all__ = ["bridges", "BRIDGE_VARS"]
 
+#: Betweenness is exact up to EXACT_LIMIT nodes, and estimated from SAMPLE source nodes above it.
+EXACT_LIMIT = 1000
+SAMPLE = 200
+
 BRIDGE_VARS = ["organization", "organization_zh", "sector", "ties", "sectors", "other_sectors", "betweenness", "reached"]
 
 
@@ -32,7 +36,9 @@ def bridges(g: nx.DiGraph, top: int | None = None) -> QueryResult:
     中学 1 1 0 area
     """
     t = tie_graph(g)
-    between = nx.betweenness_centrality(t, normalized=True)
+    # Exact up to EXACT_LIMIT nodes; above, Brandes' estimate from SAMPLE sampled sources (fixed seed).
+    sample = None if t.number_of_nodes() <= EXACT_LIMIT else SAMPLE
+    between = nx.betweenness_centrality(t, normalized=True, k=sample, seed=1 if sample else None)
     ranked = []
     for n, d in t.nodes(data=True):
         if "Organization" not in d["__labels__"]:
