@@ -49,6 +49,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--no-first-run", "--disable-sync"]
 PARAMS = yaml.safe_load((HERE / "params.yaml").read_text(encoding="utf-8"))
 TARGETS = yaml.safe_load((HERE / "targets.yaml").read_text(encoding="utf-8"))
+#: Seconds past its budget before a run is taken as stuck and its worker killed (pure-Python runs stop themselves at the budget).
+GRACE = 10.0
 #: Steps run once at the large tier (whatever --runs says): the slow engines and the slow floors.
 SLOW_AT_LARGE = {"rdflib-parse", "shacl", "sparql-rdflib", "cypher-grand-cypher", "analytics", "viz", "browser"}
 
@@ -61,6 +63,7 @@ class Settings:
     runs: int = 3
     out: Path = HERE
     budget: float = 60.0
+    store_budget: float = 120.0
     shacl_budget: float = 300.0
     repeat_limit: float = 20.0
     rebuild_cases: int = 1000
@@ -70,19 +73,50 @@ class Settings:
 
 @dataclass
 class Outcome:
-    """What one worker process reported."""
+    """What one worker process reported: plain records, timed runs per (item, engine), and peak memory."""
 
     records: list[dict] = field(default_factory=list)
+    runs: dict = field(default_factory=dict)
+    rows: dict = field(default_factory=dict)
+    over: dict = field(default_factory=dict)
+    skipped: dict = field(default_factory=dict)
     memory: dict = field(default_factory=dict)
     wall: float = 0.0
     error: str | None = None
-
-    def items(self, item: str) -> list[dict]:
-        return [r for r in self.records if r.get("item") == item]
+    #: The (item, engine) run the worker was killed in for passing its budget.
+    stuck: tuple | None = None
 
     def first(self, item: str) -> dict:
-        found = self.items(item)
-        return found[0] if found else {}
+        return next((r for r in self.records if r.get("item") == item), {})
+
+    def event(self, record: dict) -> None:
+        key = (record["item"], record.get("engine"))
+        if record["event"] == "done":
+            self.runs.setdefault(key, []).append(record["seconds"])
+            self.rows[key] = record.get("rows")
+        elif record["event"] == "over":
+            self.over[key] = record["budget"]
+        elif record["event"] == "skip":
+            self.skipped[key] = record["reason"]
+
+    def absorb(self, other: "Outcome") -> None:
+        self.records += other.records
+        for name in ("runs", "rows", "over", "skipped"):
+            getattr(self, name).update(getattr(other, name))
+        for key, value in other.memory.items():
+            self.memory[key] = max(self.memory.get(key, 0), value)
+        self.wall += other.wall
+
+    def summary(self, item: str, engine: str | None = None) -> dict:
+        """Median, times, runs and rows of an item on an engine; ``over_budget`` or ``skipped`` when it has no time."""
+        key = (item, engine)
+        times = self.runs.get(key, [])
+        out = {"seconds": _median(times), "times": times, "runs": len(times), "rows": self.rows.get(key)}
+        if key in self.over:
+            out.update(seconds=None, over_budget=self.over[key])
+        if key in self.skipped:
+            out["skipped"] = self.skipped[key]
+        return out
 
 
 def status(value: float | None, target: dict, where) -> str:
@@ -117,7 +151,7 @@ class Bench:
         self.results: dict = {
             "started": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
             "command": " ".join(["python", "bench/run.py", *sys.argv[1:]]),
-            "settings": {"tiers": settings.tiers, "runs": settings.runs, "budget_s": settings.budget,
+            "settings": {"tiers": settings.tiers, "runs": settings.runs, "budget_s": settings.budget, "store_budget_s": settings.store_budget,
                          "shacl_budget_s": settings.shacl_budget, "repeat_limit_s": settings.repeat_limit,
                          "rebuild_cases": settings.rebuild_cases, "sections": list(settings.sections),
                          "slow_at_large": sorted(SLOW_AT_LARGE), "selective_types": PARAMS["selective_types"]},
@@ -138,27 +172,40 @@ class Bench:
     def runs_for(self, tier: str, step: str) -> int:
         return 1 if tier == "large" and step in SLOW_AT_LARGE else self.s.runs
 
-    def worker(self, step: str, spec: dict, timeout: float, tier: str, label: str | None = None) -> Outcome:
-        """Run bench/worker.py STEP in a fresh process (its own session, killed whole at `timeout`)."""
+    def worker(self, step: str, spec: dict, timeout: float, tier: str, label: str | None = None,
+               run_budget: float | None = None) -> Outcome:
+        """Run bench/worker.py STEP in a fresh process (its own session), killed whole at `timeout` seconds,
+        or when one timed run has gone `run_budget` + GRACE seconds without finishing (`Outcome.stuck`)."""
         label = label or step
         spec_path = self.work / f"spec-{next(self.counter)}.json"
         spec_path.write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
         outcome = Outcome()
-        killed = threading.Event()
+        finished = threading.Event()
+        why: list[str] = []
+        running: dict = {}
         with tempfile.TemporaryFile("w+", encoding="utf-8") as err:
             start = time.perf_counter()
             proc = subprocess.Popen([sys.executable, str(HERE / "worker.py"), step, str(spec_path)],
                                     stdout=subprocess.PIPE, stderr=err, text=True, encoding="utf-8", start_new_session=True)
 
-            def kill() -> None:
-                killed.set()
+            def kill(reason: str) -> None:
+                why.append(reason)
                 try:
                     os.killpg(proc.pid, signal.SIGKILL)
                 except ProcessLookupError:
                     pass
 
-            timer = threading.Timer(timeout, kill)
-            timer.start()
+            def watch() -> None:
+                while not finished.wait(0.5):
+                    now = time.perf_counter()
+                    if now - start > timeout:
+                        return kill("timeout")
+                    if run_budget and running and now - running["since"] > run_budget + GRACE:
+                        outcome.stuck = (running["item"], running["engine"])
+                        return kill("stuck")
+
+            watcher = threading.Thread(target=watch, daemon=True)
+            watcher.start()
             try:
                 for line in proc.stdout:
                     try:
@@ -167,30 +214,63 @@ class Bench:
                         continue
                     if record.get("item") == "memory":
                         outcome.memory = {k: v for k, v in record.items() if k != "item"}
-                        continue
-                    outcome.records.append(record)
-                    self.say(f"  [{tier}] {label}: {_progress_text(record)}")
+                    elif "event" in record:
+                        if record["event"] == "start":
+                            running.update(item=record["item"], engine=record.get("engine"), since=time.perf_counter())
+                        else:
+                            running.clear()
+                            outcome.event(record)
+                            self.say(f"  [{tier}] {label}: {_progress_text(record)}")
+                    else:
+                        outcome.records.append(record)
+                        self.say(f"  [{tier}] {label}: {_progress_text(record)}")
                 proc.wait()
             except BaseException:
-                kill()
+                kill("interrupted")
                 raise
             finally:
-                timer.cancel()
+                finished.set()
             outcome.wall = time.perf_counter() - start
-            if proc.returncode != 0:
+            if proc.returncode != 0 and why != ["stuck"]:
                 err.seek(0)
                 lines = [ln for ln in err.read().splitlines() if ln.strip()]
-                outcome.error = (f"killed at the {timeout:.0f} s time limit" if killed.is_set()
+                outcome.error = (f"killed at the {timeout:.0f} s time limit" if why
                                  else (lines[-1] if lines else f"exit status {proc.returncode}"))
+        note = f"killed in {outcome.stuck[0]} ({outcome.stuck[1] or 'run'}) after {run_budget:g} s + {GRACE:g} s" if outcome.stuck else None
         self.results["workers"].append({"tier": tier, "step": label, "wall_s": round(outcome.wall, 3), **outcome.memory,
-                                        "error": outcome.error})
+                                        "error": outcome.error, "note": note})
         if outcome.error:
             self.results["errors"].append(f"[{tier}] {label}: {outcome.error}")
             self.say(f"  [{tier}] {label}: FAILED: {outcome.error}")
+        elif note:
+            self.say(f"  [{tier}] {label}: {note}; starting a new worker for the rest")
         return outcome
 
+    def item_worker(self, step: str, spec: dict, tier: str, label: str, run_budget: float, setup: float = 1800) -> Outcome:
+        """A worker over ``spec["queries"]`` (items in order), started again on the items left whenever it is killed in a stuck run.
+
+        A stuck item counts as over budget on its engine; stuck in the bare floor, on the default engine too.
+        """
+        items = spec["queries"]
+        names = list(items)
+        merged = Outcome()
+        while names:
+            part = {k: items[k] for k in names} if isinstance(items, dict) else list(names)
+            runs = spec.get("runs", 1) * (2 if spec.get("bare") else 1)
+            o = self.worker(step, {**spec, "queries": part}, setup + len(names) * runs * (run_budget + GRACE), tier, label, run_budget)
+            merged.absorb(o)
+            merged.error = merged.error or o.error
+            if o.stuck is None:
+                break
+            item, engine = o.stuck
+            merged.over[(item, engine)] = run_budget
+            if engine == "bare":
+                merged.over[(item, spec.get("engine"))] = run_budget
+            names = names[names.index(item) + 1:]
+        return merged
+
     def add(self, section: str, **row) -> None:
-        self.results["sections"][section].append(row)
+        self.results["sections"].setdefault(section, []).append(row)
 
     def corpus(self, name: str, cases: int) -> Path:
         """The synthetic corpus folder bench/tiers/NAME (seed 0), generated when missing or made by another synth."""
@@ -229,6 +309,7 @@ class Bench:
                     if section != "rebuild":
                         self.say(f"[{tier}] {section}")
                         getattr(self, f"section_{section}")(ctx)
+                        write_results(self.results, self.s.out)  # so far: a stopped run still leaves its figures
             if "rebuild" in self.s.sections:
                 self.say("[rebuild]")
                 self.section_rebuild()
@@ -298,11 +379,13 @@ class Bench:
                  peak_rss_mb=max((o.memory.get("peak_rss_mb", 0) for o in shacl_runs), default=None))
 
         y = self.worker("yaml", {**base, "runs": runs, "repeat_limit": self.s.repeat_limit}, 1800, tier)
-        for item, what in (("yaml-load", "context: PyYAML C loader, yaml.load"), ("yaml-compose", "context: PyYAML C loader, yaml.compose (as the case reader)")):
-            r = y.first(item)
-            if r:
-                self.add("build", tier=tier, item=what, runs=len(r["times"]), seconds=r["seconds"], times=r["times"],
-                         mb_per_s=r["bytes"] / 1e6 / r["seconds"], bytes=r["bytes"])
+        size = y.first("yaml-files").get("bytes")
+        for item, what in (("yaml-load", "context: PyYAML C loader, yaml.load"),
+                           ("yaml-compose", "context: PyYAML C loader, yaml.compose (as the case reader)")):
+            r = y.summary(item)
+            if r["seconds"] and size:
+                self.add("build", tier=tier, item=what, runs=r["runs"], seconds=r["seconds"], times=r["times"],
+                         mb_per_s=size / 1e6 / r["seconds"], bytes=size)
 
     def _query_params(self) -> tuple[dict, dict, dict]:
         """Parameters for every canned SPARQL query on the synthetic data, which ones kept defaults, which are selective."""
@@ -316,48 +399,61 @@ class Bench:
             selective[name] = any(p.type in PARAMS["selective_types"] for p in q.parameters)
         return params, defaulted, selective
 
-    def _slow_engine_items(self, step: str, items: dict) -> tuple[dict, dict]:
-        """Split items into those to run and those skipped because they went over budget at a smaller tier."""
-        run = {k: v for k, v in items.items() if (step, k) not in self.exceeded}
-        skipped = {k: self.exceeded[(step, k)] for k in items if (step, k) in self.exceeded}
-        return run, skipped
+    def _not_tried(self, step: str, items) -> tuple[dict, dict]:
+        """Split items into those to run and those left out because they went over budget at a smaller tier."""
+        run = dict(items) if isinstance(items, dict) else dict.fromkeys(items)
+        skipped = {k: self.exceeded[(step, k)] for k in run if (step, k) in self.exceeded}
+        return {k: v for k, v in run.items() if k not in skipped}, skipped
+
+    def _remember_over(self, step: str, tier: str, outcome: Outcome, engine: str | None) -> None:
+        for (item, eng) in outcome.over:
+            if eng == engine:
+                self.exceeded.setdefault((step, item), tier)
+
+    @staticmethod
+    def _figure(r: dict, skipped: dict, name: str) -> str | None:
+        """The note shown instead of a time: over budget, left out, or not run on this engine."""
+        if r.get("over_budget"):
+            return f"> {r['over_budget']:g} s"
+        if name in skipped:
+            return f"not run (over budget at {skipped[name]})"
+        return r.get("skipped")
 
     def section_queries(self, ctx: dict) -> None:
         tier = ctx["tier"]
         params, defaulted, selective = self._query_params()
-        ox = self.worker("sparql", {"cases": ctx["cases"], "engine": "oxigraph", "nq": ctx["nq"], "queries": params,
-                                    "runs": self.s.runs, "repeat_limit": self.s.repeat_limit}, 3600, tier, "sparql-oxigraph")
-        todo, skipped = self._slow_engine_items("sparql-rdflib", params)
-        n = self.runs_for(tier, "sparql-rdflib")
-        rd = self.worker("sparql", {"cases": ctx["cases"], "engine": "rdflib", "queries": todo, "runs": n, "budget": self.s.budget,
-                                    "repeat_limit": self.s.repeat_limit},
-                         1800 + len(todo) * n * (self.s.budget + 5), tier, "sparql-rdflib")
+        todo, left_out = self._not_tried("sparql-oxigraph", params)
+        ox = self.item_worker("sparql", {"nq": ctx["nq"], "engine": "oxigraph", "bare": True, "queries": todo, "runs": self.s.runs,
+                                         "budget": self.s.store_budget, "repeat_limit": self.s.repeat_limit},
+                              tier, "sparql-oxigraph", self.s.store_budget)
+        self._remember_over("sparql-oxigraph", tier, ox, "oxigraph")
+        rd_todo, rd_left_out = self._not_tried("sparql-rdflib", params)
+        rd = self.item_worker("sparql", {"nq": ctx["nq"], "engine": "rdflib", "queries": rd_todo, "runs": self.runs_for(tier, "sparql-rdflib"),
+                                         "budget": self.s.budget, "repeat_limit": self.s.repeat_limit},
+                              tier, "sparql-rdflib", self.s.budget)
+        self._remember_over("sparql-rdflib", tier, rd, "rdflib")
         for o, engine in ((ox, "oxigraph"), (rd, "rdflib")):
-            b = o.first("build")
+            b = o.first("load")
             if b:
-                self.add("build", tier=tier, item=f"engine build inside the query worker: from_cases(engine={engine!r})", runs=1,
+                self.add("build", tier=tier, item=f"query worker: KnowledgeGraph.from_nquads(engine={engine!r})", runs=1,
                          seconds=b["seconds"], times=[b["seconds"]], triples=b["triples"], rate=_rate(b["triples"], b["seconds"]))
         tr, ts = TARGETS["query_ratio"], TARGETS["query_selective_s"]
         for name in params:
-            d, r = ox.first(name), rd.first(name)
-            if "over_budget" in r:
-                self.exceeded[("sparql-rdflib", name)] = tier
-            ratio = d["seconds"] / d["bare_seconds"] if d.get("seconds") and d.get("bare_seconds") else None
-            speedup = r["seconds"] / d["seconds"] if r.get("seconds") and d.get("seconds") else None
-            rd_text = None
-            if "over_budget" in r:
-                rd_text = f"> {r['over_budget']:g} s"
-            elif name in skipped:
-                rd_text = f"not run (over budget at {skipped[name]})"
+            d, bare, r = ox.summary(name, "oxigraph"), ox.summary(name, "bare"), rd.summary(name, "rdflib")
+            ratio = d["seconds"] / bare["seconds"] if d["seconds"] and bare["seconds"] else None
+            speedup, at_least = None, False
+            if r["seconds"] and d["seconds"]:
+                speedup = r["seconds"] / d["seconds"]
+            elif r.get("over_budget") and d["seconds"]:
+                speedup, at_least = r["over_budget"] / d["seconds"], True
+            over_default = d.get("over_budget") or (self.s.store_budget if name in left_out else None)
             self.add("queries", tier=tier, query=name, params=params[name], defaulted=defaulted[name], selective=selective[name],
-                     rows=d.get("rows"), bare_rows=d.get("bare_rows"), rdflib_rows=r.get("rows"), runs=len(d.get("times", [])),
-                     seconds=d.get("seconds"), times=d.get("times"), bare_seconds=d.get("bare_seconds"), bare_times=d.get("bare_times"),
-                     ratio=ratio, ratio_status=status(ratio, tr, tier), rdflib_seconds=r.get("seconds"), rdflib_times=r.get("times"),
-                     rdflib_runs=len(r.get("times", [])), rdflib_note=rd_text,
-                     speedup=speedup if speedup else (r["over_budget"] / d["seconds"] if "over_budget" in r and d.get("seconds") else None),
-                     speedup_at_least="over_budget" in r,
-                     selective_status=status(d.get("seconds"), ts, tier) if selective[name] else "",
-                     error=None if d else "no result (see errors)")
+                     rows=d["rows"], bare_rows=bare["rows"], rdflib_rows=r["rows"], runs=d["runs"], seconds=d["seconds"], times=d["times"],
+                     note=self._figure(d, left_out, name), bare_seconds=bare["seconds"], bare_times=bare["times"],
+                     bare_note=self._figure(bare, left_out, name), ratio=ratio, ratio_status=status(ratio, tr, tier) if ratio else "",
+                     rdflib_seconds=r["seconds"], rdflib_times=r["times"], rdflib_runs=r["runs"],
+                     rdflib_note=self._figure(r, rd_left_out, name), speedup=speedup, speedup_at_least=at_least,
+                     selective_status=(status(float("inf") if over_default else d["seconds"], ts, tier) if selective[name] else ""))
 
     def section_cypher(self, ctx: dict) -> None:
         from lianjian.queries import cypher_catalogue
@@ -366,14 +462,16 @@ class Bench:
         by_name = PARAMS["by_name"]
         queries = {name: {p.name: str(by_name[p.name]) for p in q.parameters if p.name in by_name}
                    for name, q in cypher_catalogue().items()}
-        lb = self.worker("cypher", {"cases": ctx["cases"], "engine": "ladybug", "queries": queries, "runs": self.s.runs,
-                                    "db_dir": str(ctx["work"] / "ladybug"), "repeat_limit": self.s.repeat_limit},
-                         3600, tier, "cypher-ladybug")
-        todo, skipped = self._slow_engine_items("cypher-grand-cypher", queries)
-        n = self.runs_for(tier, "cypher-grand-cypher")
-        gc = self.worker("cypher", {"cases": ctx["cases"], "engine": "grand-cypher", "queries": todo, "runs": n,
-                                    "budget": self.s.budget, "repeat_limit": self.s.repeat_limit},
-                         1800 + len(todo) * n * (self.s.budget + 5), tier, "cypher-grand-cypher")
+        todo, left_out = self._not_tried("cypher-ladybug", queries)
+        lb = self.item_worker("cypher", {"cases": ctx["cases"], "engine": "ladybug", "queries": todo, "runs": self.s.runs,
+                                         "db_dir": str(ctx["work"] / "ladybug"), "budget": self.s.store_budget,
+                                         "repeat_limit": self.s.repeat_limit}, tier, "cypher-ladybug", self.s.store_budget, setup=3600)
+        self._remember_over("cypher-ladybug", tier, lb, "ladybug")
+        gc_todo, gc_left_out = self._not_tried("cypher-grand-cypher", queries)
+        gc = self.item_worker("cypher", {"cases": ctx["cases"], "engine": "grand-cypher", "queries": gc_todo,
+                                         "runs": self.runs_for(tier, "cypher-grand-cypher"), "budget": self.s.budget,
+                                         "repeat_limit": self.s.repeat_limit}, tier, "cypher-grand-cypher", self.s.budget)
+        self._remember_over("cypher-grand-cypher", tier, gc, "grand-cypher")
         p, load = lb.first("projection"), lb.first("ladybug-load")
         if p:
             self.add("cypher", tier=tier, item="projection: kg.to_networkx()", seconds=p["seconds"], runs=1,
@@ -384,19 +482,14 @@ class Bench:
             self.add("cypher", tier=tier, item="LadybugDB open + first query", seconds=load["open_seconds"], runs=1)
         t = TARGETS["cypher_s"]
         for name in queries:
-            a, b = lb.first(name), gc.first(name)
-            if "over_budget" in b:
-                self.exceeded[("cypher-grand-cypher", name)] = tier
-            gc_note = b.get("skipped")
-            if "over_budget" in b:
-                gc_note = f"> {b['over_budget']:g} s"
-            elif name in skipped:
-                gc_note = f"not run (over budget at {skipped[name]})"
-            self.add("cypher", tier=tier, query=name, params=queries[name], rows=a.get("rows"), runs=len(a.get("times", [])),
-                     seconds=a.get("seconds"), times=a.get("times"), note=a.get("skipped"),
-                     status=status(a.get("seconds"), t, tier) if a.get("seconds") is not None else "",
-                     grand_cypher_seconds=b.get("seconds"), grand_cypher_rows=b.get("rows"), grand_cypher_runs=len(b.get("times", [])),
-                     grand_cypher_note=gc_note)
+            a, b = lb.summary(name, "ladybug"), gc.summary(name, "grand-cypher")
+            note = self._figure(a, left_out, name)
+            ran = a["seconds"] is not None or a.get("over_budget") or name in left_out
+            self.add("cypher", tier=tier, query=name, params=queries[name], rows=a["rows"], runs=a["runs"], seconds=a["seconds"],
+                     times=a["times"], note=note,
+                     status=status(a["seconds"] if a["seconds"] is not None else float("inf"), t, tier) if ran else "",
+                     grand_cypher_seconds=b["seconds"], grand_cypher_times=b["times"], grand_cypher_rows=b["rows"],
+                     grand_cypher_runs=b["runs"], grand_cypher_note=self._figure(b, gc_left_out, name))
 
     def section_analytics(self, ctx: dict) -> None:
         from lianjian.graph.analytics import ANALYSES
@@ -405,45 +498,42 @@ class Bench:
         tier = ctx["tier"]
         a, b = PARAMS["path"]
         path = [a.format(last=TIERS[tier] - 1), b.format(last=TIERS[tier] - 1)]
-        n = self.runs_for(tier, "analytics")
         names = [*ANALYSES, "shortest_path"]
-        todo, skipped = self._slow_engine_items("analytics", dict.fromkeys(names))
-        o = self.worker("analytics", {"cases": ctx["cases"], "runs": n, "budget": self.s.budget, "path": path,
-                                      "repeat_limit": self.s.repeat_limit, "skip": sorted(skipped)},
-                        1800 + len(todo) * n * (self.s.budget + 5), tier)
+        todo, left_out = self._not_tried("analytics", names)
+        o = self.item_worker("analytics", {"cases": ctx["cases"], "runs": self.runs_for(tier, "analytics"), "budget": self.s.budget,
+                                           "path": path, "repeat_limit": self.s.repeat_limit, "queries": list(todo)},
+                             tier, "analytics", self.s.budget)
+        self._remember_over("analytics", tier, o, None)
         t = TARGETS["analytics_s"]
         for name in names:
-            r = o.first(name)
-            over = r.get("over_budget")
-            if over:
-                self.exceeded[("analytics", name)] = tier
+            r = o.summary(name)
             item = f"shortest_path({path[0]}, {path[1]})" if name == "shortest_path" else f"analyze({name!r})"
-            note = f"not run (over budget at {skipped[name]})" if name in skipped else ("" if r else "no result (see errors)")
-            self.add("analytics", tier=tier, item=item, rows=r.get("rows"), runs=len(r.get("times", [])), seconds=r.get("seconds"),
-                     times=r.get("times"), over_budget=over, note=note,
-                     status=status(float("inf") if over or name in skipped else r.get("seconds"), t, tier))
+            self.add("analytics", tier=tier, item=item, rows=r["rows"], runs=r["runs"], seconds=r["seconds"], times=r["times"],
+                     over_budget=r.get("over_budget"), note=self._figure(r, left_out, name),
+                     status=status(r["seconds"] if r["seconds"] is not None else float("inf"), t, tier))
 
     def section_viz(self, ctx: dict) -> None:
         tier = ctx["tier"]
         html = ctx["work"] / "network.html"
-        n = self.runs_for(tier, "viz")
-        v = self.worker("viz", {"cases": ctx["cases"], "html": str(html), "runs": n, "repeat_limit": self.s.repeat_limit}, 3600, tier)
-        page, lists = v.first("write_html"), v.first("to_pyvis")
+        v = self.worker("viz", {"cases": ctx["cases"], "html": str(html), "runs": self.runs_for(tier, "viz"),
+                                "repeat_limit": self.s.repeat_limit}, 3600, tier)
+        page, view = v.first("page"), v.first("view")
+        write, pyvis, layout, lists = (v.summary(k) for k in ("write_html", "to_pyvis", "layout", "lists"))
         load = Outcome()
         if html.is_file():
             load = self.worker("browser", {"html": str(html), "runs": self.runs_for(tier, "browser"), "chromium": CHROMIUM,
                                            "args": CHROMIUM_ARGS, "budget": self.s.budget}, 600, tier)
-        loads = [r["seconds"] for r in load.items("page-load")]
-        t = TARGETS["page_load_s"]
-        lists_s = lists.get("lists_seconds")
-        items = (lists.get("nodes") or 0) + (lists.get("edges") or 0)
-        self.add("viz", tier=tier, runs=len(page.get("times", [])), write_html_seconds=page.get("seconds"), bytes=page.get("bytes"),
-                 page_nodes=page.get("nodes"), page_edges=page.get("edges"), view_nodes=lists.get("nodes"), view_edges=lists.get("edges"),
-                 to_pyvis_seconds=lists.get("seconds"), layout_seconds=lists.get("layout_seconds"), lists_seconds=lists_s,
-                 lists_us_per_node=lists_s / lists["nodes"] * 1e6 if lists_s and lists.get("nodes") else None,
-                 lists_us_per_item=lists_s / items * 1e6 if lists_s and items else None,
-                 browser_launch_seconds=load.first("launch").get("seconds"), load_runs=len(loads), load_seconds=_median(loads),
-                 load_times=loads, load_error=load.error, status=status(_median(loads), t, tier))
+        loaded = load.summary("page-load")
+        lists_s = lists["seconds"]
+        n, e = view.get("nodes"), view.get("edges")
+        self.add("viz", tier=tier, runs=write["runs"], write_html_seconds=write["seconds"], write_html_times=write["times"],
+                 bytes=page.get("bytes"), page_nodes=page.get("nodes"), page_edges=page.get("edges"), view_nodes=n, view_edges=e,
+                 view_seconds=view.get("seconds"), to_pyvis_seconds=pyvis["seconds"], layout_seconds=layout["seconds"],
+                 lists_seconds=lists_s, lists_times=lists["times"],
+                 lists_us_per_node=lists_s / n * 1e6 if lists_s and n else None,
+                 lists_us_per_item=lists_s / (n + e) * 1e6 if lists_s and n else None,
+                 browser_launch_seconds=load.first("launch").get("seconds"), load_runs=loaded["runs"], load_seconds=loaded["seconds"],
+                 load_times=loaded["times"], load_error=load.error, status=status(loaded["seconds"], TARGETS["page_load_s"], tier))
 
     def section_rebuild(self) -> None:
         from lianjian.graph import KnowledgeGraph
@@ -474,7 +564,7 @@ class Bench:
             edited.write_text(line.sub(lambda m: f"{m.group(0)} (修订 {i + 1})", original, count=1), encoding="utf-8")
             steps.append(("changed", f"rebuild after one changed case file ({edited.name})",
                           self.worker("rebuild", {**spec, "mode": "changed"}, 3600, str(n), f"rebuild: changed {i + 1}/{runs}")))
-        by_mode: dict[str, list] = {}
+        by_mode: dict[str, tuple[str, list]] = {}
         for mode, what, o in steps:
             by_mode.setdefault(mode, (what, []))[1].append(o)
         for mode, (what, outcomes) in by_mode.items():
@@ -500,12 +590,14 @@ def _rate(triples, seconds):
 
 def _progress_text(record: dict) -> str:
     parts = [str(record.get("item"))]
-    if "seconds" in record and isinstance(record["seconds"], (int, float)):
+    if record.get("engine"):
+        parts.append(f"({record['engine']})")
+    if isinstance(record.get("seconds"), (int, float)):
         parts.append(f"{record['seconds']:.3f} s")
-    if "over_budget" in record:
-        parts.append(f"over the {record['over_budget']:g} s budget")
-    if "skipped" in record:
-        parts.append(record["skipped"])
+    if record.get("event") == "over" or "over_budget" in record:
+        parts.append(f"over the {record.get('budget') or record.get('over_budget'):g} s budget")
+    if record.get("reason"):
+        parts.append(record["reason"])
     return " ".join(parts)
 
 
@@ -529,6 +621,8 @@ def write_results(results: dict, out: Path) -> tuple[Path, Path]:
 @click.option("--section", "sections", type=click.Choice(SECTIONS), multiple=True, help="Only these sections (repeatable).")
 @click.option("--budget", type=click.FloatRange(1), default=60.0, show_default=True,
               help="Wall-clock seconds per run for rdflib queries, grand-cypher twins, analyses and page loads.")
+@click.option("--store-budget", type=click.FloatRange(1), default=120.0, show_default=True,
+              help="Wall-clock seconds per run on Oxigraph, bare pyoxigraph and LadybugDB (a stuck run's worker is killed).")
 @click.option("--shacl-budget", type=click.FloatRange(1), default=300.0, show_default=True,
               help="Wall-clock seconds for SHACL validation at the large tier.")
 @click.option("--repeat-limit", type=click.FloatRange(0), default=20.0, show_default=True,
@@ -536,9 +630,12 @@ def write_results(results: dict, out: Path) -> tuple[Path, Path]:
 @click.option("--rebuild-cases", type=click.IntRange(1), default=None,
               help="Corpus size for the rebuild section [default: 1000; 5 when only --tier small is measured].")
 @click.option("--progress/--no-progress", default=None, help="Progress on standard error [default: when it is a terminal].")
-def main(tiers, runs, out, sections, budget, shacl_budget, repeat_limit, rebuild_cases, progress):
+def main(tiers, runs, out, sections, budget, store_budget, shacl_budget, repeat_limit, rebuild_cases, progress):
     """Measure lianjian on the synthetic tiers and write results.json and results.md."""
-    summary = run_benchmark(tiers, runs, out, sections, budget=budget, shacl_budget=shacl_budget, repeat_limit=repeat_limit,
+    # On SIGTERM, unwind like Ctrl-C: the running worker is killed and the temporary folder removed.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    summary = run_benchmark(tiers, runs, out, sections, budget=budget, store_budget=store_budget, shacl_budget=shacl_budget,
+                            repeat_limit=repeat_limit,
                             rebuild_cases=rebuild_cases, progress=sys.stderr.isatty() if progress is None else progress)
     click.echo(f"wrote {summary['markdown']} and {summary['json']}")
     for error in summary["errors"]:
@@ -547,7 +644,7 @@ def main(tiers, runs, out, sections, budget, shacl_budget, repeat_limit, rebuild
 
 
 def run_benchmark(tiers=(), runs: int = 3, out: str | Path = HERE, sections=(), *, budget: float = 60.0,
-                  shacl_budget: float = 300.0, repeat_limit: float = 20.0, rebuild_cases: int | None = None,
+                  store_budget: float = 120.0, shacl_budget: float = 300.0, repeat_limit: float = 20.0, rebuild_cases: int | None = None,
                   progress: bool = False) -> dict:
     """Run the benchmark (all tiers and sections unless named) and write the results; returns their paths and any errors."""
     from lianjian.errors import UsageError
@@ -559,7 +656,8 @@ def run_benchmark(tiers=(), runs: int = 3, out: str | Path = HERE, sections=(), 
     chosen = [t for t in TIERS if t in tiers] if tiers else list(TIERS)
     if rebuild_cases is None:
         rebuild_cases = TIERS["small"] if chosen == ["small"] else 1000
-    settings = Settings(tiers=chosen, runs=runs, out=Path(out), budget=budget, shacl_budget=shacl_budget, repeat_limit=repeat_limit,
+    settings = Settings(tiers=chosen, runs=runs, out=Path(out), budget=budget, store_budget=store_budget, shacl_budget=shacl_budget,
+                        repeat_limit=repeat_limit,
                         rebuild_cases=rebuild_cases, sections=tuple(s for s in SECTIONS if s in sections) if sections else SECTIONS,
                         progress=progress)
     results = Bench(settings).run()

@@ -1,8 +1,11 @@
 """One measured step of the benchmark, run in a fresh Python process: ``python bench/worker.py STEP SPEC.json``.
 
-Each step prints JSON lines on standard output as it goes (one per measured
-item, so a step killed at its time limit still reports what it finished) and a
-last line with the process's peak resident memory from
+Each step prints JSON lines on standard output as it goes: plain records
+(``{"item": …}``) and, for repeated items (queries, twins, analyses), one event
+per run — ``start``, then ``done`` with its time or ``over`` when it passed its
+budget — so that bench/run.py can stop a run stuck in native code (kill the
+process, start a new one on the items left) and keep every run finished before.
+The last line has the process's peak resident memory from
 ``resource.getrusage(RUSAGE_SELF)`` and ``RUSAGE_CHILDREN`` (the check workers
 `load_corpus` may fork). A step's modules are imported before its clock
 starts; whatever the library imports lazily is counted, as a user would pay it.
@@ -13,13 +16,12 @@ from __future__ import annotations
 import json
 import resource
 import signal
-import statistics
 import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["STEPS", "OverBudget", "budget", "timed", "main"]
+__all__ = ["STEPS", "OverBudget", "budget", "timed", "run_once", "measure", "main"]
 
 
 class OverBudget(BaseException):
@@ -66,22 +68,36 @@ def peak_memory() -> dict:
     return {"peak_rss_mb": round(own, 1), "children_peak_rss_mb": round(children, 1)}
 
 
-def repeat(fn, runs: int, seconds: float | None = None, limit: float | None = None) -> dict:
-    """Median and all times of up to `runs` calls of `fn()`.
+def _rows(result) -> int | None:
+    rows = getattr(result, "rows", result)
+    return len(rows) if isinstance(rows, list) else None
 
-    Stops at the first run over the budget `seconds`, and repeats no more once the runs so far took over `limit` seconds.
-    """
-    times, result = [], None
+
+def run_once(item: str, engine: str | None, fn, seconds: float | None = None):
+    """Time one call of `fn()`, reporting it as events; returns (seconds, result), or None when over budget."""
+    emit(event="start", item=item, engine=engine)
+    try:
+        with budget(seconds):
+            t, result = timed(fn)
+    except OverBudget:
+        emit(event="over", item=item, engine=engine, budget=seconds)
+        return None
+    emit(event="done", item=item, engine=engine, seconds=t, rows=_rows(result))
+    return t, result
+
+
+def measure(item: str, engine: str | None, fn, runs: int, seconds: float | None = None, limit: float | None = None):
+    """Up to `runs` timed calls of `fn()` (see `run_once`); no more once they took over `limit` seconds. The last result."""
+    total, result = 0.0, None
     for _ in range(runs):
-        try:
-            with budget(seconds):
-                t, result = timed(fn)
-        except OverBudget:
-            return {"over_budget": seconds, "times": times}
-        times.append(t)
-        if limit is not None and sum(times) > limit:
+        done = run_once(item, engine, fn, seconds)
+        if done is None:
+            return None
+        total += done[0]
+        result = done[1]
+        if limit is not None and total > limit:
             break
-    return {"median": statistics.median(times), "times": times, "result": result}
+    return result
 
 
 def _build(spec: dict, engine: str = "oxigraph"):
@@ -174,9 +190,9 @@ def step_yaml(spec: dict) -> None:
 
     texts = [p.read_text(encoding="utf-8") for p in sorted(Path(spec["cases"]).glob("*.yaml"))]
     size = sum(len(t.encode("utf-8")) for t in texts)
+    emit(item="yaml-files", bytes=size, files=len(texts))
     for item, fn in (("yaml-load", yaml.load), ("yaml-compose", yaml.compose)):
-        r = repeat(lambda: [fn(t, Loader=yaml.CSafeLoader) for t in texts], spec["runs"], limit=spec.get("repeat_limit"))
-        emit(item=item, seconds=r["median"], times=r["times"], bytes=size)
+        measure(item, None, lambda: [fn(t, Loader=yaml.CSafeLoader) for t in texts], spec["runs"], limit=spec.get("repeat_limit"))
 
 
 def _ox_term(term):
@@ -194,55 +210,56 @@ def _ox_term(term):
 
 
 def step_sparql(spec: dict) -> None:
-    """Canned SPARQL on one engine; with ``bare``, each run alternates with the same text on a bare pyoxigraph store."""
+    """Canned SPARQL on one engine; with ``bare``, each run follows one of the same text on a bare pyoxigraph store.
+
+    The graph is loaded from the tier's N-Quads (`KnowledgeGraph.from_nquads`): the same quads a build loads, sooner.
+    """
+    import pyoxigraph as ox
+
+    from lianjian.graph import KnowledgeGraph
     from lianjian.namespace import sparql_prologue
     from lianjian.queries import get_query
     from lianjian.queries.run import run_sparql
 
     engine = spec["engine"]
-    t, kg = timed(_build, spec, engine)
-    emit(item="build", engine=engine, seconds=t, triples=len(kg))
+    data = Path(spec["nq"]).read_text(encoding="utf-8")
+    t, kg = timed(KnowledgeGraph.from_nquads, data, engine)
+    emit(item="load", engine=engine, seconds=t, triples=len(kg))
     store = None
-    if spec.get("nq"):
-        import pyoxigraph as ox
-
+    if spec.get("bare"):
         store = ox.Store()
-        store.bulk_load(Path(spec["nq"]).read_bytes(), format=ox.RdfFormat.N_QUADS)
+        store.bulk_load(data.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+    del data
     prologue = sparql_prologue()
     for name, params in spec["queries"].items():
         q = get_query(name, "sparql")
-        bindings = q.bindings(params)
         text = prologue + q.text
-        substitutions = {ox.Variable(k): _ox_term(v) for k, v in bindings.items()} if store is not None else None
+        substitutions = {ox.Variable(k): _ox_term(v) for k, v in q.bindings(params).items()}
 
         def bare():
             solutions = store.query(text, use_default_graph_as_union=True, substitutions=substitutions)
             names = [v.value for v in solutions.variables]
             return [[s[v] for v in names] for s in solutions]
 
-        times, bare_times, rows, bare_rows = [], [], None, None
-        record = {"item": name, "engine": engine, "params": params}
-        for _ in range(spec["runs"]):
-            try:
-                with budget(spec.get("budget")):
-                    t, result = timed(run_sparql, kg, name, params)
-            except OverBudget:
-                record["over_budget"] = spec.get("budget")
+        total = 0.0
+        for i in range(spec["runs"]):
+            # The first run goes to the floor first: when it is over budget, so is the default engine (the same store,
+            # and more). Later runs alternate the order, so neither side always meets the colder caches.
+            order = ["bare", engine] if i % 2 == 0 else [engine, "bare"]
+            if store is None:
+                order = [engine]
+            times = {}
+            for side in order:
+                fn = bare if side == "bare" else (lambda: run_sparql(kg, name, params))
+                done = run_once(name, side, fn, spec.get("budget"))
+                if done is None:
+                    break
+                times[side] = done[0]
+            if len(times) < len(order):
                 break
-            times.append(t)
-            rows = len(result.rows)
-            if store is not None:
-                t, found = timed(bare)
-                bare_times.append(t)
-                bare_rows = len(found)
-            if sum(times) > spec.get("repeat_limit", float("inf")):
+            total += times[engine]
+            if total > spec.get("repeat_limit", float("inf")):
                 break
-        record.update(times=times, rows=rows)
-        if times:
-            record["seconds"] = statistics.median(times)
-        if bare_times:
-            record.update(bare_seconds=statistics.median(bare_times), bare_times=bare_times, bare_rows=bare_rows)
-        emit(**record)
 
 
 def step_cypher(spec: dict) -> None:
@@ -260,37 +277,23 @@ def step_cypher(spec: dict) -> None:
         t_open, _ = timed(run_cypher, kg, "MATCH (a) RETURN count(a)", None, "ladybug", cache_dir=cache)
         emit(item="ladybug-load", seconds=t, open_seconds=t_open)
     for name, params in spec["queries"].items():
-        if engine not in query_engines(get_query(name, "cypher")):
-            emit(item=name, engine=engine, skipped=f"runs on {', '.join(query_engines(get_query(name, 'cypher')))} only")
+        engines = query_engines(get_query(name, "cypher"))
+        if engine not in engines:
+            emit(event="skip", item=name, engine=engine, reason=f"runs on {', '.join(engines)} only")
             continue
-        r = repeat(lambda: run_cypher_query(kg, name, params, engine, cache_dir=cache), spec["runs"], spec.get("budget"),
-                   spec.get("repeat_limit"))
-        record = {"item": name, "engine": engine, "params": params, "times": r["times"]}
-        if "over_budget" in r:
-            record["over_budget"] = r["over_budget"]
-        else:
-            record.update(seconds=r["median"], rows=len(r["result"].rows))
-        emit(**record)
+        measure(name, engine, lambda: run_cypher_query(kg, name, params, engine, cache_dir=cache), spec["runs"], spec.get("budget"),
+                spec.get("repeat_limit"))
 
 
 def step_analytics(spec: dict) -> None:
-    """Each network analysis and one shortest path, over the projection (whose build is not timed here)."""
-    from lianjian.graph.analytics import ANALYSES, analyze, shortest_path
+    """Each network analysis named in ``queries`` (and ``shortest_path``) over the projection, whose build is not timed here."""
+    from lianjian.graph.analytics import analyze, shortest_path
 
     g = _build(spec).to_networkx()
-    jobs = [(name, lambda name=name: analyze(g, name)) for name in ANALYSES]
     a, b = spec["path"]
-    jobs.append(("shortest_path", lambda: shortest_path(g, a, b)))
-    for name, fn in jobs:
-        if name in spec.get("skip", ()):
-            continue
-        r = repeat(fn, spec["runs"], spec.get("budget"), spec.get("repeat_limit"))
-        record = {"item": name, "times": r["times"]}
-        if "over_budget" in r:
-            record["over_budget"] = r["over_budget"]
-        else:
-            record.update(seconds=r["median"], rows=len(r["result"].rows))
-        emit(**record)
+    for name in spec["queries"]:
+        fn = (lambda: shortest_path(g, a, b)) if name == "shortest_path" else (lambda name=name: analyze(g, name))
+        measure(name, None, fn, spec["runs"], spec.get("budget"), spec.get("repeat_limit"))
 
 
 def step_viz(spec: dict) -> None:
@@ -299,22 +302,19 @@ def step_viz(spec: dict) -> None:
 
     kg = _build(spec)
     g = kg.to_networkx()
-    r = repeat(lambda: viz.write_html(kg, spec["html"]), spec["runs"], limit=spec.get("repeat_limit"))
-    info = r["result"]
-    emit(item="write_html", seconds=r["median"], times=r["times"], bytes=info["bytes"], nodes=info["nodes"], edges=info["edges"])
+    info = measure("write_html", None, lambda: viz.write_html(kg, spec["html"]), spec["runs"], limit=spec.get("repeat_limit"))
+    emit(item="page", bytes=info["bytes"], nodes=info["nodes"], edges=info["edges"])
     t_view, v = timed(viz.view_graph, g)
-    pyvis = repeat(lambda: viz.to_pyvis(v), spec["runs"], limit=spec.get("repeat_limit"))
-    layout = None
+    emit(item="view", seconds=t_view, nodes=v.number_of_nodes(), edges=v.number_of_edges())
+    measure("to_pyvis", None, lambda: viz.to_pyvis(v), spec["runs"], limit=spec.get("repeat_limit"))
     if v.number_of_nodes() > viz.PHYSICS_LIMIT:
         # Above PHYSICS_LIMIT to_pyvis also computes a layout: time it alone, and the lists with the limit lifted.
-        layout = repeat(lambda: viz._large_layout(v), spec["runs"], limit=spec.get("repeat_limit"))["median"]
+        measure("layout", None, lambda: viz._large_layout(v), spec["runs"], limit=spec.get("repeat_limit"))
     limit, viz.PHYSICS_LIMIT = viz.PHYSICS_LIMIT, float("inf")
     try:
-        lists = repeat(lambda: viz.to_pyvis(v), spec["runs"], limit=spec.get("repeat_limit"))
+        measure("lists", None, lambda: viz.to_pyvis(v), spec["runs"], limit=spec.get("repeat_limit"))
     finally:
         viz.PHYSICS_LIMIT = limit
-    emit(item="to_pyvis", seconds=pyvis["median"], times=pyvis["times"], layout_seconds=layout, lists_seconds=lists["median"],
-         lists_times=lists["times"], view_seconds=t_view, nodes=v.number_of_nodes(), edges=v.number_of_edges())
 
 
 def step_browser(spec: dict) -> None:
@@ -330,12 +330,13 @@ def step_browser(spec: dict) -> None:
             for _ in range(spec["runs"]):
                 context = browser.new_context(viewport={"width": 1400, "height": 900})
                 page = context.new_page()
-                start = time.perf_counter()
-                page.goto(url, timeout=spec["budget"] * 1000)
-                page.wait_for_function(ready, timeout=spec["budget"] * 1000, polling=50)
-                seconds = time.perf_counter() - start
-                nodes = page.evaluate("window.lianjian.visibleNodes()")
-                emit(item="page-load", seconds=seconds, visible_nodes=nodes)
+
+                def load():
+                    page.goto(url, timeout=spec["budget"] * 1000)
+                    page.wait_for_function(ready, timeout=spec["budget"] * 1000, polling=50)
+
+                run_once("page-load", None, load)
+                emit(item="visible-nodes", nodes=page.evaluate("window.lianjian.visibleNodes()"))
                 context.close()
         finally:
             browser.close()
