@@ -1,8 +1,9 @@
 """The build cache: per-file check results and an on-disk Oxigraph store, keyed by content hashes.
 
 A warm build (nothing changed) opens the stored graph; a build after some case
-files changed re-checks only those files, re-links the corpus, and replaces only
-the named graphs of the changed documents. Anything global (ontology, vocabulary
+files changed re-checks only those files, re-links the corpus from the link
+summaries kept beside the graph (graph/links.pickle), and replaces only the named
+graphs of the documents whose content or links changed. Anything global (ontology, vocabulary
 extensions, recorded offsets, the set of files, the shared file) changing means
 a full rebuild. A build that dies half-way leaves no manifest, so the next build
 starts over.
@@ -104,10 +105,40 @@ class BuildCache:
             json.dump(manifest, fh, ensure_ascii=False, indent=1, sort_keys=True)
         os.replace(tmp, self.manifest_path)
 
+    @property
+    def links_path(self) -> Path:
+        return self.root / "graph" / "links.pickle"
+
+    def links(self, key: str) -> dict | None:
+        """The link index written with the manifest whose key is `key` (see `write_links`), or None."""
+        from lianjian.loaders.links import SUMMARY_VERSION
+
+        try:
+            with open(self.links_path, "rb") as fh:
+                index = pickle.load(fh)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            return None
+        if not isinstance(index, dict) or index.get("key") != key or index.get("version") != (__version__, SUMMARY_VERSION):
+            return None
+        return index
+
+    def write_links(self, key: str, vocabulary, files: dict, signatures: dict) -> None:
+        """Keep, for the graph of manifest `key`: the vocabulary, each file's (hash, link summary) and each document's signature."""
+        from lianjian.loaders.links import SUMMARY_VERSION
+
+        self.links_path.parent.mkdir(parents=True, exist_ok=True)
+        index = {"key": key, "version": (__version__, SUMMARY_VERSION), "vocabulary": vocabulary, "files": files, "signatures": signatures}
+        fd, tmp = tempfile.mkstemp(dir=self.links_path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self.links_path)
+
     def forget_graph(self) -> None:
         """Drop the manifest first (so a crash cannot leave a half-updated graph looking valid), then the store."""
         with contextlib.suppress(FileNotFoundError):
             self.manifest_path.unlink()
+        with contextlib.suppress(FileNotFoundError):
+            self.links_path.unlink()
         shutil.rmtree(self.store_path, ignore_errors=True)
 
     @contextlib.contextmanager

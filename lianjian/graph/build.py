@@ -8,6 +8,7 @@ predicates comes from the annotation model.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from decimal import Decimal
 from typing import Iterator
 
@@ -72,6 +73,38 @@ def entry_iri(entry: Entry) -> str:
     return MECHANISM[entry.id] if entry.section == "mechanisms" else ID[entry.id]
 
 
+# N-Triples forms of the IRIs written for every entry or quote, made once (rdflib namespaces build a new
+# URIRef on every attribute lookup).
+_ID, _MECHANISM = str(ID), str(MECHANISM)
+_TYPE, _LABEL, _PREF_LABEL = _iri(RDF.type), _iri(RDFS.label), _iri(SKOS.prefLabel)
+_EVIDENCE, _EVIDENCE_CLASS, _QUOTE, _SOURCE = _iri(LJ.evidence), _iri(LJ.Evidence), _iri(LJ.quote), _iri(DCTERMS.source)
+_DERIVED, _START, _END = _iri(PROV.wasDerivedFrom), _iri(LJ.startOffset), _iri(LJ.endOffset)
+
+
+def _node(e: Entry) -> str:
+    return f"<{_MECHANISM if e.section == 'mechanisms' else _ID}{e.id}>"
+
+
+@functools.cache
+def _term(curie: str) -> str:
+    return _iri(expand(curie))
+
+
+@functools.cache
+def _graph(doc: str) -> str:
+    return _iri(graph_iri(doc))
+
+
+@functools.cache
+def _source(doc: str) -> str:
+    return _iri(source_iri(doc))
+
+
+@functools.cache
+def _concept(scheme: str, slug: str) -> str:
+    return _iri(SCHEMES[scheme][0][slug])
+
+
 def corpus_nquads(corpus: Corpus, docs: set[str] | None = None) -> Iterator[str]:
     """Yield the corpus as N-Quads lines (without the ontology); with `docs`, only those documents' named graphs.
 
@@ -81,25 +114,25 @@ def corpus_nquads(corpus: Corpus, docs: set[str] | None = None) -> Iterator[str]
     entries = corpus.entries
     sections = model()["sections"]
     label_spec = model()["labels"]
-    type_ = _iri(RDF.type)
+    type_ = _TYPE
 
     def target(value: str) -> str:
         e = entries.get(value)
         if e is not None:
-            return _iri(entry_iri(e))
-        return _iri(MECHANISM[value])  # a bundled mechanism concept
+            return _node(e)
+        return f"<{_MECHANISM}{value}>"  # a bundled mechanism concept
 
     for doc, src in corpus.sources.items():
         if docs is not None and doc not in docs:
             continue
-        g = _iri(graph_iri(doc))
-        s = _iri(source_iri(doc))
+        g = _graph(doc)
+        s = _source(doc)
         yield f"{s} {type_} {_iri(LJ.SourceDocument)} {g} .\n"
         for key, prop in model()["source"].items():
             value = src.data.get(key)
             if value is None or "predicate" not in prop:
                 continue
-            p = _iri(expand(prop["predicate"]))
+            p = _term(prop["predicate"])
             if prop["type"] == "date":
                 yield f"{s} {p} {date_literal(value)} {g} .\n"
             elif prop["type"] == "ref":
@@ -108,7 +141,7 @@ def corpus_nquads(corpus: Corpus, docs: set[str] | None = None) -> Iterator[str]
                 yield f"{s} {p} {_lit(str(value), LANGS['en'])} {g} .\n"
             else:
                 yield f"{s} {p} {_str(value)} {g} .\n"
-        yield f"{s} {_iri(RDFS.label)} {_str(src.data.get('title', doc))} {g} .\n"
+        yield f"{s} {_LABEL} {_str(src.data.get('title', doc))} {g} .\n"
 
     contributes = None
     if docs is not None:
@@ -117,12 +150,12 @@ def corpus_nquads(corpus: Corpus, docs: set[str] | None = None) -> Iterator[str]
     for e in entries.values():
         if contributes is not None and e.id not in contributes:
             continue
-        s = _iri(entry_iri(e))
-        g = _iri(graph_iri(e.doc)) if e.doc != "vocabulary" else None
+        s = _node(e)
+        g = _graph(e.doc) if e.doc != "vocabulary" else None
         if g is not None and (docs is None or e.doc in docs):
             spec = sections[e.section]
             cls = corpus.vocabulary.kinds[e.section].get(e.data.get("kind")) if spec.get("kind", "none") != "none" else None
-            yield f"{s} {type_} {_iri(cls or expand(spec['class']))} {g} .\n"
+            yield f"{s} {type_} {_iri(cls) if cls else _term(spec['class'])} {g} .\n"
             if spec.get("concept_scheme"):
                 _, scheme = SCHEMES[spec["concept_scheme"]]
                 yield f"{s} {type_} {_iri(SKOS.Concept)} {g} .\n"
@@ -132,23 +165,23 @@ def corpus_nquads(corpus: Corpus, docs: set[str] | None = None) -> Iterator[str]
         for doc, key, value in e.extra_labels:
             if docs is not None and doc not in docs:
                 continue
-            yield from _labels(s, {key: value}, label_spec, _iri(graph_iri(doc)), concept=e.section == "mechanisms")
+            yield from _labels(s, {key: value}, label_spec, _graph(doc), concept=e.section == "mechanisms")
         seen = set()
         for q in e.evidence:
             if (q.doc, q.text) in seen or (docs is not None and q.doc not in docs):
                 continue
             seen.add((q.doc, q.text))
-            qg = _iri(graph_iri(q.doc))
+            qg = _graph(q.doc)
             ev = _iri(evidence_iri(q.doc, e.id, q.text))
-            yield f"{s} {_iri(LJ.evidence)} {ev} {qg} .\n"
-            yield f"{ev} {type_} {_iri(LJ.Evidence)} {qg} .\n"
-            yield f"{ev} {_iri(LJ.quote)} {_str(q.text)} {qg} .\n"
-            yield f"{ev} {_iri(DCTERMS.source)} {_iri(source_iri(q.doc))} {qg} .\n"
-            yield f"{s} {_iri(PROV.wasDerivedFrom)} {_iri(source_iri(q.doc))} {qg} .\n"
+            yield f"{s} {_EVIDENCE} {ev} {qg} .\n"
+            yield f"{ev} {type_} {_EVIDENCE_CLASS} {qg} .\n"
+            yield f"{ev} {_QUOTE} {_str(q.text)} {qg} .\n"
+            yield f"{ev} {_SOURCE} {_source(q.doc)} {qg} .\n"
+            yield f"{s} {_DERIVED} {_source(q.doc)} {qg} .\n"
             offsets = corpus.offsets.get((q.doc, q.text))
             if offsets:
-                yield f"{ev} {_iri(LJ.startOffset)} {_typed(str(offsets[0]), 'integer')} {qg} .\n"
-                yield f"{ev} {_iri(LJ.endOffset)} {_typed(str(offsets[1]), 'integer')} {qg} .\n"
+                yield f"{ev} {_START} {_typed(str(offsets[0]), 'integer')} {qg} .\n"
+                yield f"{ev} {_END} {_typed(str(offsets[1]), 'integer')} {qg} .\n"
 
 
 def _labels(s: str, data: dict, spec: dict, g: str, concept: bool) -> Iterator[str]:
@@ -156,12 +189,12 @@ def _labels(s: str, data: dict, spec: dict, g: str, concept: bool) -> Iterator[s
         value = data.get(key)
         if value is None:
             continue
-        p = _iri(expand(prop["predicate"]))
+        p = _term(prop["predicate"])
         for v in value if isinstance(value, list) else [value]:
             lit = _lit(str(v), LANGS[key])
             yield f"{s} {p} {lit} {g} .\n"
             if concept and key != "aliases":
-                yield f"{s} {_iri(SKOS.prefLabel)} {lit} {g} .\n"
+                yield f"{s} {_PREF_LABEL} {lit} {g} .\n"
 
 
 def _properties(s: str, e: Entry, props: dict, g: str, target, corpus: Corpus) -> Iterator[str]:
@@ -174,14 +207,14 @@ def _properties(s: str, e: Entry, props: dict, g: str, target, corpus: Corpus) -
         if kind == "posts":
             yield from _posts(s, e, values, g, target)
             continue
-        p = _iri(expand(prop["predicate"]))
-        inverse = _iri(expand(prop["inverse"])) if prop.get("inverse") else None
+        p = _term(prop["predicate"])
+        inverse = _term(prop["inverse"]) if prop.get("inverse") else None
         objects = []
         for v in values:
             if kind == "ref":
                 o = target(v)
             elif kind == "concept":
-                o = _iri(SCHEMES[prop["scheme"]][0][v])
+                o = _concept(prop["scheme"], v)
             elif kind == "date":
                 o = date_literal(v)
             elif kind == "year":
@@ -203,7 +236,7 @@ def _properties(s: str, e: Entry, props: dict, g: str, target, corpus: Corpus) -
             if inverse:
                 yield f"{o} {inverse} {s} {g} .\n"
         if prop.get("pairwise"):
-            pw = _iri(expand(prop["pairwise"]))
+            pw = _term(prop["pairwise"])
             for a in objects:
                 for b in objects:
                     if a != b:

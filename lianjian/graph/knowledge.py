@@ -19,6 +19,7 @@ from rdflib.query import Result
 from lianjian.errors import DataError, UsageError
 from lianjian.graph.build import corpus_nquads
 from lianjian.loaders.cases import Corpus, load_corpus
+from lianjian.loaders.links import doc_corpus, relink, summarize
 from lianjian.namespace import ONTOLOGY_GRAPH, PREFIXES, graph_iri, sparql_prologue
 from lianjian.ontology import ONTOLOGY_DIR, base_ntriples, ontology_files
 
@@ -90,9 +91,8 @@ class KnowledgeGraph:
 
         from lianjian import __version__
         from lianjian.cache import BuildCache
-        from lianjian.loaders.cases import SHARED_DOC, case_files, vocabulary_files
+        from lianjian.loaders.cases import BUNDLED_CASES, case_files, vocabulary_files
         from lianjian.loaders.evidence import OFFSETS_FILE, load_offsets
-        from lianjian.loaders.cases import BUNDLED_CASES
 
         cache = BuildCache(cache_dir)
         try:
@@ -115,33 +115,75 @@ class KnowledgeGraph:
             manifest = cache.manifest()
             if manifest and manifest.get("key") == key:
                 return cls._open_store(store, manifest["sources"], manifest["files"])
-            corpus = load_corpus(dirs, bundled=bundled, cache=cache, progress=progress)
+            if manifest and manifest.get("context") == context:
+                kg = cls._rebuild_changed(cache, store, manifest, dirs, bundled, offsets, files, hashes, key, progress)
+                if kg is not None:
+                    return kg
+            summaries: dict = {}
+            corpus = load_corpus(dirs, bundled=bundled, cache=cache, progress=progress, summaries=summaries)
             if offsets:
                 corpus.offsets = load_offsets(dirs, bundled)
-            by_file = {src.file: doc for doc, src in corpus.sources.items()}
-            docs: dict[str, str] = {}
-            for display, h in sorted(hashes.items()):
-                doc = by_file.get(display, SHARED_DOC)
-                docs[doc] = hashlib.sha256((docs.get(doc, "") + h).encode()).hexdigest()
-            incremental = bool(manifest) and manifest.get("context") == context
-            if incremental:
-                changed = {d for d, h in docs.items() if manifest["docs"].get(d) != h}
-                cache.manifest_path.unlink()
-                for doc in sorted(changed):
-                    store.clear_graph(ox.NamedNode(str(graph_iri(doc))))
-                    data = "".join(corpus_nquads(corpus, {doc}))
-                    if data:
-                        store.load(data.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
-            else:
-                cache.manifest_path.unlink(missing_ok=True)
-                store.clear()
-                data = _ontology_nquads() + _extension_nquads(corpus.extension_triples) + "".join(corpus_nquads(corpus))
-                store.bulk_load(data.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+            cache.manifest_path.unlink(missing_ok=True)
+            store.clear()
+            data = _ontology_nquads() + _extension_nquads(corpus.extension_triples) + "".join(corpus_nquads(corpus))
+            store.bulk_load(data.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
             store.flush()
-            cache.write_manifest({"key": key, "context": context, "docs": docs, "sources": sorted(corpus.sources), "files": corpus.files})
+            order = [(d, summaries[d]) for _, d in files]
+            linked = relink(order, corpus.vocabulary)
+            if linked is not None:
+                cache.write_links(key, corpus.vocabulary, {d: (hashes[d], s) for d, s in order}, linked.signatures)
+            cache.write_manifest({"key": key, "context": context, "docs": _doc_hashes(order, hashes), "sources": sorted(corpus.sources),
+                                  "files": corpus.files})
             kg = cls._open_store(store, sorted(corpus.sources), corpus.files)
             kg.corpus = corpus
             return kg
+
+    @classmethod
+    def _rebuild_changed(cls, cache, store: ox.Store, manifest: dict, dirs: list, bundled: bool, offsets: bool,
+                         files: list, hashes: dict, key: str, progress=None) -> "KnowledgeGraph | None":
+        """Rebuild after some case files changed (same files, ontology and vocabularies), or None if the caller must
+        load the whole corpus: no link index, a changed file with problems, or any doubt about the links.
+
+        Only the changed files are checked; the links are checked again from the files' link summaries, and only
+        the named graphs of documents whose files or links changed are written again.
+        """
+        from lianjian.loaders.cases import check_files
+        from lianjian.loaders.evidence import load_offsets
+
+        index = cache.links(manifest["key"])
+        if index is None:
+            return None
+        vocabulary, old = index["vocabulary"], index["files"]
+        changed = [(p, d) for p, d in files if d not in old or old[d][0] != hashes[d]]
+        same = len(files) - len(changed)
+        fresh = {fc.file: fc for fc in check_files(changed, vocabulary, cache=cache,
+                                                   progress=progress and (lambda done, total: progress(same + done, same + total)))}
+        if any(fc.problems for fc in fresh.values()):
+            return None
+        order = [(d, summarize(fresh[d]) if d in fresh else old[d][1]) for _, d in files]
+        linked = relink(order, vocabulary)
+        if linked is None:
+            return None
+        docs = _doc_hashes(order, hashes)
+        stale = sorted(d for d in docs if manifest["docs"].get(d) != docs[d] or index["signatures"].get(d) != linked.signatures[d])
+        recorded = load_offsets(dirs, bundled) if offsets else {}
+        paths = {d: str(p) for p, d in files}
+        cache.manifest_path.unlink()
+        for doc in sorted(set(manifest["docs"]) - set(docs)):
+            store.clear_graph(ox.NamedNode(str(graph_iri(doc))))
+        for doc in stale:
+            checked = check_files([(paths[d], d) for d, summary in order if summary[0] == doc], vocabulary, cache=cache)
+            corpus = doc_corpus(checked, linked, vocabulary, recorded)
+            store.clear_graph(ox.NamedNode(str(graph_iri(doc))))
+            data = "".join(corpus_nquads(corpus, {doc}))
+            if data:
+                store.load(data.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+        store.flush()
+        cache.write_links(key, vocabulary, {d: (hashes[d], s) for d, s in order}, linked.signatures)
+        sources = sorted(s[1][0] for _, s in order if s[1] is not None)
+        names = [d for _, d in files]
+        cache.write_manifest({"key": key, "context": manifest["context"], "docs": docs, "sources": sources, "files": names})
+        return cls._open_store(store, sources, names)
 
     @classmethod
     def _open_store(cls, store: ox.Store, sources: list[str], files: list[str]) -> "KnowledgeGraph":
@@ -261,6 +303,17 @@ class KnowledgeGraph:
 
 
 _DISK_STORES: dict[str, ox.Store] = {}
+
+
+def _doc_hashes(order: list[tuple[str, tuple]], hashes: dict[str, str]) -> dict[str, str]:
+    """Per document: a digest of the hashes of its files (case files in name order), from the files' link summaries."""
+    import hashlib
+
+    docs: dict[str, str] = {}
+    for display, summary in sorted(order):
+        doc = summary[0]
+        docs[doc] = hashlib.sha256((docs.get(doc, "") + hashes[display]).encode()).hexdigest()
+    return docs
 
 
 def _open_disk_store(path: Path) -> ox.Store:

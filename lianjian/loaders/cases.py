@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
+import functools
 import os
 import re
 import unicodedata
@@ -24,7 +25,7 @@ from lianjian.namespace import is_slug
 from lianjian.ontology import Vocabulary, base_vocabulary, model
 
 __all__ = [
-    "Quote", "Entry", "Reference", "Source", "Corpus", "CheckedFile", "load_corpus", "check_file", "case_files",
+    "Quote", "Entry", "Reference", "Source", "Corpus", "CheckedFile", "load_corpus", "check_file", "check_files", "case_files",
     "BUNDLED_CASES", "MAX_QUOTE", "SHARED_DOC", "VOCABULARY_FILE",
 ]
 
@@ -34,6 +35,8 @@ SHARED_DOC = "shared"
 VOCABULARY_FILE = "vocabulary.yaml"
 EARLIEST_YEAR = 1921
 _REF_KEYS = {"ref", "evidence", "aliases", "zh-Hant", "en", "note"}
+#: Labels a `- ref:` adds to its target only when the definition and every earlier ref lack them.
+FIRST_WINS_LABELS = ("zh-Hant", "en")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -532,22 +535,13 @@ def _check_one_file(args: tuple[str, str, Vocabulary]) -> CheckedFile:
     return check_file(*args)
 
 
-def load_corpus(dirs: Iterable[str | Path] = (), bundled: bool = True, vocabulary: Vocabulary | None = None,
-                workers: int | None = None, cache=None, progress=None) -> Corpus:
-    """Read, check and link case files; raise `CaseErrors` listing every problem found.
+def check_files(files: list[tuple[Path | str, str]], vocabulary: Vocabulary, workers: int | None = None, cache=None,
+                progress=None) -> list[CheckedFile]:
+    """Check each (path, display name) file on its own, in worker processes when there are many.
 
-    `cache` (a `lianjian.cache.BuildCache`) reuses the checks of files whose bytes have not changed;
-    `progress(done, total)` is called as files are checked.
+    `cache` (a `lianjian.cache.BuildCache`) reuses the checks of files whose bytes have not changed and keeps
+    the new ones; `progress(done, total)` is called as files are checked.
     """
-    dirs = list(dirs)
-    files = case_files(dirs, bundled)
-    problems: list[Problem] = []
-    extension: list = []
-    if vocabulary is None:
-        from lianjian.loaders.vocabulary import extend_vocabulary
-
-        vocabulary, extension, vocab_problems = extend_vocabulary(base_vocabulary(), vocabulary_files(dirs))
-        problems.extend(vocab_problems)
     jobs = [(str(p), d, vocabulary) for p, d in files]
     checked: list = [cache.get_check(p, d, vocabulary) if cache is not None else None for p, d, _ in jobs]
     todo = [j for j, c in zip(jobs, checked) if c is None]
@@ -571,6 +565,31 @@ def load_corpus(dirs: Iterable[str | Path] = (), bundled: bool = True, vocabular
             checked[i] = next(fresh_iter)
             if cache is not None:
                 cache.put_check(job[0], job[1], vocabulary, checked[i])
+    return checked
+
+
+def load_corpus(dirs: Iterable[str | Path] = (), bundled: bool = True, vocabulary: Vocabulary | None = None,
+                workers: int | None = None, cache=None, progress=None, summaries: dict | None = None) -> Corpus:
+    """Read, check and link case files; raise `CaseErrors` listing every problem found.
+
+    `cache` (a `lianjian.cache.BuildCache`) reuses the checks of files whose bytes have not changed;
+    `progress(done, total)` is called as files are checked; `summaries`, if given, is filled with each
+    file's link summary (display name -> `lianjian.loaders.links.summarize`), for incremental rebuilds.
+    """
+    dirs = list(dirs)
+    files = case_files(dirs, bundled)
+    problems: list[Problem] = []
+    extension: list = []
+    if vocabulary is None:
+        from lianjian.loaders.vocabulary import extend_vocabulary
+
+        vocabulary, extension, vocab_problems = extend_vocabulary(base_vocabulary(), vocabulary_files(dirs))
+        problems.extend(vocab_problems)
+    checked = check_files(files, vocabulary, workers=workers, cache=cache, progress=progress)
+    if summaries is not None:
+        from lianjian.loaders.links import summarize
+
+        summaries.update((fc.file, summarize(fc)) for fc in checked)
     corpus = Corpus({}, {}, [], vocabulary, [d for _, d in files], extension)
     for fc in checked:
         problems.extend(fc.problems)
@@ -587,15 +606,10 @@ def load_corpus(dirs: Iterable[str | Path] = (), bundled: bool = True, vocabular
 
 
 def _link(corpus: Corpus, checked: list[CheckedFile], problems: list[Problem]) -> None:
-    from lianjian.namespace import minted_id
-
-    sections = model()["sections"]
     base_mechanisms = corpus.vocabulary.concepts.get("mechanism", {})
     for fc in checked:
+        assign_ids(fc)
         for e in fc.entries:
-            if e.minted:
-                parts = [e.section, *_identity(e)]
-                e.id = minted_id(e.section[:-1], e.doc, *parts)
             if e.id in corpus.entries:
                 first = corpus.entries[e.id]
                 what = "the same relationship or observation appears twice" if e.minted else f"id '{e.id}' is already defined in {first.file}:{first.line}"
@@ -621,7 +635,7 @@ def _link(corpus: Corpus, checked: list[CheckedFile], problems: list[Problem]) -
                 problems.append(Problem(r.file, r.line, r.column, f"ref '{r.id}' is defined under '{target.section}', not '{r.section}'"))
                 continue
             target.evidence.extend(r.quotes)
-            for key in ("zh-Hant", "en"):
+            for key in FIRST_WINS_LABELS:
                 if key in r.data and not any(k == key for _, k, _ in target.extra_labels) and key not in target.data:
                     target.extra_labels.append((r.doc, key, r.data[key]))
             aliases = r.data.get("aliases") or []
@@ -632,26 +646,11 @@ def _link(corpus: Corpus, checked: list[CheckedFile], problems: list[Problem]) -
     for e in list(corpus.entries.values()):
         if e.section == "vocabulary":
             continue
-        spec = sections[e.section]
-        for key, prop in spec["properties"].items():
-            if prop.get("type") == "posts" and e.data.get(key):
-                posts = e.data[key] if isinstance(e.data[key], list) else [e.data[key]]
-                for i, p in enumerate(posts):
-                    if isinstance(p, dict) and p.get("org") and is_slug(p["org"]):
-                        pos = e.marks.get((key, i, "org"), (e.line, e.column))
-                        _check_ref(corpus, e, "posts.org", p["org"], ["organizations"], problems, pos)
+        for key, v, allowed, acyclic, pos in ref_values(e):
+            if acyclic and v == e.id:
+                problems.append(Problem(e.file, *pos, f"'{e.id}' names itself as its own `{key}`"))
                 continue
-            if prop.get("type") != "ref" or e.data.get(key) is None:
-                continue
-            is_list = isinstance(e.data[key], list)
-            values = e.data[key] if is_list else [e.data[key]]
-            for i, v in enumerate(values):
-                if isinstance(v, str) and is_slug(v):
-                    pos = e.marks.get((key, i) if is_list else (key,), (e.line, e.column))
-                    if prop.get("acyclic") and v == e.id:
-                        problems.append(Problem(e.file, *pos, f"'{e.id}' names itself as its own `{key}`"))
-                        continue
-                    _check_ref(corpus, e, key, v, prop["range"], problems, pos)
+            _check_ref(corpus, e, key, v, allowed, problems, pos)
         if not e.evidence and e.doc == SHARED_DOC:
             # (A case file's own entries without evidence were reported when the file was checked.)
             problems.append(Problem(e.file, e.line, e.column, f"'{e.id}' has no evidence: no case file quotes it (add `- ref: {e.id}` with evidence in a case file)"))
@@ -664,12 +663,59 @@ def _link(corpus: Corpus, checked: list[CheckedFile], problems: list[Problem]) -
     _check_cycles(corpus, problems)
 
 
-def _vocabulary_entry(corpus: Corpus, slug: str) -> Entry:
+def assign_ids(fc: CheckedFile) -> CheckedFile:
+    """Give a file's unnamed entries their minted ids (once: they depend only on the entry and its own first quote)."""
+    for e in fc.entries:
+        if e.minted and not e.id:
+            e.id = mint_id(e)
+    return fc
+
+
+def mint_id(e: Entry) -> str:
+    """The id of an unnamed entry (relationship, observation), from its own content and first quote."""
+    from lianjian.namespace import minted_id
+
+    return minted_id(e.section[:-1], e.doc, e.section, *_identity(e))
+
+
+@functools.cache
+def _ref_properties(section: str) -> tuple:
+    """(key, is posts, allowed sections, acyclic) of a section's reference-valued properties."""
+    out = []
+    for key, prop in model()["sections"][section]["properties"].items():
+        if prop.get("type") == "posts":
+            out.append((key, True, ["organizations"], False))
+        elif prop.get("type") == "ref":
+            out.append((key, False, prop["range"], bool(prop.get("acyclic"))))
+    return tuple(out)
+
+
+def ref_values(e: Entry) -> Iterable[tuple[str, str, list, bool, tuple[int, int]]]:
+    """The ids an entry's reference-valued properties name: (key, id, allowed sections, acyclic, position)."""
+    data = e.data
+    for key, posts, allowed, acyclic in _ref_properties(e.section):
+        value = data.get(key)
+        if value is None:
+            continue
+        if posts:
+            for i, p in enumerate(value if isinstance(value, list) else [value] if value else []):
+                if isinstance(p, dict) and p.get("org") and is_slug(p["org"]):
+                    yield "posts.org", p["org"], allowed, False, e.marks.get((key, i, "org"), (e.line, e.column))
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                if is_slug(v):
+                    yield key, v, allowed, acyclic, e.marks.get((key, i), (e.line, e.column))
+        elif is_slug(value):
+            yield key, value, allowed, acyclic, e.marks.get((key,), (e.line, e.column))
+
+
+def vocabulary_entry(slug: str) -> Entry:
     """A placeholder entry for a bundled mechanism concept that case files add evidence to."""
-    entry = Entry(slug, "mechanisms", {"id": slug}, "vocabulary", "lianjian/ontology/vocabularies/mechanisms.ttl", 1, 1)
-    entry.section = "mechanisms"
-    entry.data["_vocabulary"] = True
-    corpus.entries[slug] = entry
+    return Entry(slug, "mechanisms", {"id": slug, "_vocabulary": True}, "vocabulary", "lianjian/ontology/vocabularies/mechanisms.ttl", 1, 1)
+
+
+def _vocabulary_entry(corpus: Corpus, slug: str) -> Entry:
+    entry = corpus.entries[slug] = vocabulary_entry(slug)
     return entry
 
 

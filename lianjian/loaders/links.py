@@ -1,0 +1,280 @@
+"""Link summaries: what linking needs to know of each case file, small enough to keep for a whole corpus.
+
+A cached build keeps one summary per case file: the ids it defines, the ids it refers to and its
+acyclic edges. After a few files change, `relink` re-runs the cross-file checks of
+`lianjian.loaders.cases._link` over the summaries instead of over every file's entries. It
+answers None whenever `_link` could report a problem: the caller then loads and links the whole
+corpus, which reports it exactly as a cold build does. `doc_corpus` rebuilds just enough of the
+linked corpus, from one document's own files, to write that document's named graph; the
+`signatures` tell which documents' graphs depend on what changed elsewhere.
+
+Keep this in step with `_link`: every problem `_link` can find must make `relink` answer None.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from dataclasses import dataclass
+from typing import Iterable
+
+from lianjian.loaders.cases import (
+    FIRST_WINS_LABELS,
+    SHARED_DOC,
+    CheckedFile,
+    Corpus,
+    Entry,
+    assign_ids,
+    ref_values,
+    vocabulary_entry,
+)
+from lianjian.namespace import is_slug
+from lianjian.ontology import Vocabulary, model
+
+__all__ = ["SUMMARY_VERSION", "Linked", "doc_corpus", "relink", "summarize"]
+
+#: Bump when the summary tuple changes shape or meaning (old link indexes are then ignored).
+SUMMARY_VERSION = 2
+
+_FIRST_WINS = FIRST_WINS_LABELS
+
+_CANONICAL: dict = {}
+
+
+def _same(value):
+    """One shared object per distinct small value, so the pickled index stores each once."""
+    return _CANONICAL.setdefault(value, value)
+
+
+_KEYS = {(a, b): tuple(k for k, there in zip(_FIRST_WINS, (a, b)) if there) for a in (False, True) for b in (False, True)}
+
+
+def _first_wins(data: dict) -> tuple:
+    return _KEYS["zh-Hant" in data, "en" in data]
+
+
+@functools.cache
+def _acyclic(section: str) -> tuple[str, ...]:
+    return tuple(k for k, prop in model()["sections"][section]["properties"].items() if prop.get("acyclic"))
+
+
+def summarize(fc: CheckedFile) -> tuple:
+    """What linking needs of one checked (not yet linked) file, as plain tuples (assigns minted ids first):
+
+    (doc, source, ids, sections, keys, quotes, refs, targets, edges, problem)
+
+    - source: (source id, area or None), or None for a shared file;
+    - ids, sections, keys: the ids the file defines, their sections and which first-wins labels they
+      carry; unnamed entries are left out (their minted ids hold the document id and two hyphens, so
+      no other document can define or name them) except in shared files, which share one document;
+    - quotes: in a shared file, how many quotes each entry carries itself (else empty);
+    - refs: (id, section, first-wins label keys, quotes) of each `- ref:` entry;
+    - targets: the distinct (id, allowed sections) that properties name and the file does not define;
+    - edges: ((section, key), ((id, value), …)) of the acyclic properties;
+    - problem: whether linking is bound to report something within the file itself (an entry naming
+      itself through an acyclic property, an unnamed entry twice, a property naming an entry of the
+      file in the wrong section).
+    """
+    assign_ids(fc)
+    doc = fc.source.id if fc.source is not None else SHARED_DOC
+    shared = doc == SHARED_DOC
+    source = None
+    if fc.source is not None:
+        area = fc.source.data.get("area")
+        source = (fc.source.id, area if is_slug(area) else None)
+    own: dict[str, str] = {}
+    minted: set[str] = set()
+    ids, secs, keys, quotes = [], [], [], []
+    problem = False
+    for e in fc.entries:
+        if e.minted:
+            problem |= e.id in minted
+            minted.add(e.id)
+            if not shared:
+                continue
+        else:
+            own.setdefault(e.id, e.section)
+        ids.append(e.id)
+        secs.append(_same(e.section))
+        keys.append(_first_wins(e.data))
+        if shared:
+            quotes.append(len(e.evidence))
+    targets: dict[tuple, None] = {}
+    edges: dict[tuple, list] = {}
+    for e in fc.entries:
+        for _key, value, allowed, acyclic, _pos in ref_values(e):
+            if acyclic and value == e.id:
+                problem = True
+                continue
+            section = own.get(value)
+            if section is None:
+                targets.setdefault((value, _same(tuple(allowed))), None)
+            elif "any" not in allowed and section not in allowed:
+                problem = True
+        for key in _acyclic(e.section):
+            if isinstance(e.data.get(key), str):
+                edges.setdefault(_same((e.section, key)), []).append((e.id, e.data[key]))
+    refs = tuple((r.id, _same(r.section), _first_wins(r.data), len(r.quotes)) for r in fc.references)
+    return (doc, source, tuple(ids), tuple(secs), tuple(keys), tuple(quotes), refs, tuple(targets),
+            tuple((k, tuple(v)) for k, v in edges.items()), problem)
+
+
+@dataclass
+class Linked:
+    """The outcome of a successful `relink`."""
+
+    #: id -> section of every named entry defined in a case file.
+    sections: dict[str, str]
+    #: id -> document of the same entries.
+    docs: dict[str, str]
+    #: display name -> ((ref index, label key), …): the first-wins labels that file's refs add.
+    winners: dict[str, tuple]
+    #: doc -> a digest of everything outside the document's own files that its graph depends on.
+    signatures: dict[str, str]
+
+
+def relink(summaries: Iterable[tuple[str, tuple]], vocabulary: Vocabulary) -> Linked | None:
+    """Check the links between files from their summaries (display name, summary), in corpus order.
+
+    None when `_link` (or `load_corpus`) could report any problem, or when unsure.
+    """
+    summaries = list(summaries)
+    mechanisms = vocabulary.concepts.get("mechanism", {})
+    sources: set[str] = set()
+    sections: dict[str, str] = {}
+    docs: dict[str, str] = {}
+    labels: dict[str, tuple] = {}
+    unquoted: dict[str, int] = {}  # shared entries -> quotes so far
+    for _display, (doc, source, ids, secs, keys, quotes, _refs, _targets, _edges, problem) in summaries:
+        if problem:
+            return None
+        if source is not None:
+            if source[0] in sources:
+                return None
+            sources.add(source[0])
+        before = len(sections)
+        sections.update(zip(ids, secs))
+        if len(sections) != before + len(ids) or not mechanisms.keys().isdisjoint(ids):
+            return None
+        docs.update(dict.fromkeys(ids, doc))
+        labels.update(zip(ids, keys))
+        if quotes:
+            unquoted.update(zip(ids, quotes))
+    winners: dict[str, tuple] = {}
+    taken: set[tuple[str, str]] = set()
+    for display, summary in summaries:
+        won = []
+        for i, (rid, section, keys, quotes) in enumerate(summary[6]):
+            have = sections.get(rid)
+            if have is None:
+                if section != "mechanisms" or rid not in mechanisms:
+                    return None
+                have = ()
+            elif have != section:
+                return None
+            else:
+                have = labels[rid]
+            for key in keys:
+                if key not in have and (rid, key) not in taken:
+                    taken.add((rid, key))
+                    won.append((i, key))
+            if rid in unquoted:
+                unquoted[rid] += quotes
+        if won:
+            winners[display] = tuple(won)
+    if 0 in unquoted.values():
+        return None
+    for _display, (_doc, source, *_, targets, _edges, _problem) in summaries:
+        for value, allowed in targets:
+            section = sections.get(value)
+            if section is None:
+                if value in mechanisms and ("mechanisms" in allowed or "any" in allowed):
+                    continue
+                return None
+            if section not in allowed and "any" not in allowed:
+                return None
+        if source is not None and source[1] is not None and sections.get(source[1]) != "areas":
+            return None
+    if _has_cycle(summaries, vocabulary):
+        return None
+    return Linked(sections, docs, winners, _signatures(summaries, sections, winners))
+
+
+def _has_cycle(summaries: list, vocabulary: Vocabulary) -> bool:
+    """Whether any acyclic property (mechanisms with the vocabulary's broader links) loops; `_link` may report fewer."""
+    graphs: dict[tuple[str, str], dict[str, str]] = {}
+    for name, spec in model()["sections"].items():
+        for key, prop in spec["properties"].items():
+            if prop.get("acyclic"):
+                graphs[(name, key)] = dict(vocabulary.broader) if name == "mechanisms" else {}
+    for _display, summary in summaries:
+        for which, pairs in summary[8]:
+            graphs[which].update(pairs)
+    for edges in graphs.values():
+        done: set[str] = set()
+        for start in edges:
+            if start in done:
+                continue
+            path: set[str] = set()
+            node = start
+            while node in edges and node not in done:
+                if node in path:
+                    return True
+                path.add(node)
+                node = edges[node]
+            done |= path
+    return False
+
+
+def _signatures(summaries: list, sections: dict, winners: dict) -> dict[str, str]:
+    """Per document: the sections of the ids its files name from elsewhere and the first-wins labels its refs add."""
+    parts: dict[str, list] = {}
+    get = sections.get
+    for display, (doc, source, *_, refs, targets, _edges, _problem) in summaries:
+        resolved = ([get(v) for v, _ in targets], [get(r[0]) for r in refs], source and get(source[1] or ""))
+        parts.setdefault(doc, []).append((display, resolved, winners.get(display, ())))
+    return {doc: hashlib.sha256(repr(p).encode("utf-8")).hexdigest() for doc, p in parts.items()}
+
+
+def doc_corpus(checked: list[CheckedFile], linked: Linked, vocabulary: Vocabulary,
+               offsets: dict | None = None) -> Corpus:
+    """A corpus that writes the same named graph as the whole linked corpus for the document of `checked`.
+
+    `checked` are all the (unlinked) files of one document; entries defined elsewhere appear only as
+    stand-ins carrying their section, which is all the graph of this document needs of them.
+    """
+    entries: dict[str, Entry] = {}
+    sources = {}
+    for fc in checked:
+        if fc.source is not None:
+            sources[fc.source.id] = fc.source
+        for e in assign_ids(fc).entries:
+            entries[e.id] = e
+
+    def known(eid: str) -> Entry | None:
+        if eid not in entries and eid in linked.sections:
+            entries[eid] = Entry(eid, linked.sections[eid], {}, linked.docs[eid], "", 0, 0)
+        return entries.get(eid)
+
+    for e in list(entries.values()):
+        for _key, value, _allowed, _acyclic, _pos in ref_values(e):
+            known(value)
+    for src in sources.values():
+        if is_slug(src.data.get("area")):
+            known(src.data["area"])
+    references = []
+    for fc in checked:
+        won = set(linked.winners.get(fc.file, ()))
+        for i, r in enumerate(fc.references):
+            target = known(r.id)
+            if target is None:
+                target = entries[r.id] = vocabulary_entry(r.id)
+            target.evidence.extend(r.quotes)
+            for key in _FIRST_WINS:
+                if (i, key) in won:
+                    target.extra_labels.append((r.doc, key, r.data[key]))
+            aliases = r.data.get("aliases") or []
+            for a in aliases if isinstance(aliases, list) else [aliases]:
+                target.extra_labels.append((r.doc, "aliases", a))
+            references.append(r)
+    return Corpus(sources, entries, references, vocabulary, [fc.file for fc in checked], [], offsets if offsets is not None else {})
