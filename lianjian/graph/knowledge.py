@@ -247,6 +247,38 @@ class KnowledgeGraph:
         except Exception as exc:  # both engines' parsers raise their own exception types
             raise UsageError(f"SPARQL error: {_query_error(exc)}") from None
 
+    def select_rows(self, text: str, bindings: dict[str, Any] | None = None) -> tuple[list[str], list[list]]:
+        """A SELECT query's variable names and rows of rdflib terms (None where unbound).
+
+        On Oxigraph the rows are read straight from its solutions, converting each distinct term once.
+        """
+        if self._ox is None:
+            result = self.query(text, bindings)
+            return [str(v) for v in result.vars], [[row[v] for v in result.vars] for row in result]
+        from oxrdflib._converter import from_ox, to_ox
+
+        try:
+            solutions = self._ox.query(sparql_prologue() + text, use_default_graph_as_union=True,
+                                       substitutions={ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()})
+            if not isinstance(solutions, ox.QuerySolutions):
+                raise UsageError("SPARQL error: expected a SELECT query")
+            names = [v.value for v in solutions.variables]
+            terms: dict = {None: None}
+            rows = []
+            for solution in solutions:
+                row = []
+                for value in solution:
+                    term = terms.get(value, terms)
+                    if term is terms:
+                        term = terms[value] = from_ox(value)
+                    row.append(term)
+                rows.append(row)
+        except UsageError:
+            raise
+        except Exception as exc:
+            raise UsageError(f"SPARQL error: {_query_error(exc)}") from None
+        return names, rows
+
     def select(self, text: str, **bindings: Any) -> list[dict[str, Any]]:
         """Run a SELECT query and return rows as dicts of plain Python values (IRIs and text as str).
 

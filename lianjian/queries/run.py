@@ -11,7 +11,7 @@ __all__ = ["run_sparql", "run_sparql_text"]
 def run_sparql(kg, name: str, params: dict[str, str] | None = None) -> QueryResult:
     """Run a canned SPARQL query by name; parameters are bound as RDF terms."""
     q = get_query(name, "sparql")
-    return QueryResult.from_rdflib(kg.query(q.text, q.bindings(params or {})))
+    return QueryResult(*kg.select_rows(q.text, q.bindings(params or {})))
 
 
 def run_sparql_text(kg, text: str) -> QueryResult:
