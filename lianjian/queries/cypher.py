@@ -560,7 +560,9 @@ def _fill_database(g, schema: _Schema, folder: Path) -> None:
             rel_csv = folder / f"rel-{t}.csv"
             _write_csv(rel_csv, ["from", "to", *cols], rows)
             copies.append(_copy_statement(t, rel_csv, rel_cols, ["from", "to"]))
-    db = ladybug.Database(str(folder / DB_FILE), buffer_pool_size=128 * 1024 * 1024, max_num_threads=1)
+    # COPY needs a buffer pool several times the CSV it reads; a fixed small pool fails on big projections.
+    csv_bytes = sum(path.stat().st_size for path in folder.glob("*.csv"))
+    db = ladybug.Database(str(folder / DB_FILE), buffer_pool_size=_pool_size(16 * csv_bytes, 512), max_num_threads=1)
     conn = ladybug.Connection(db)
     try:
         for stmt in statements:
@@ -613,9 +615,15 @@ def _ladybug_connection(folder: Path):
 
     key = str(folder.resolve())
     if key not in _OPEN:
-        db = ladybug.Database(str(folder / DB_FILE), read_only=True, buffer_pool_size=128 * 1024 * 1024, max_num_threads=1)
+        size = sum(path.stat().st_size for path in folder.iterdir() if path.is_file())
+        db = ladybug.Database(str(folder / DB_FILE), read_only=True, buffer_pool_size=_pool_size(4 * size, 256), max_num_threads=1)
         _OPEN[key] = (db, ladybug.Connection(db))
     return _OPEN[key][1]
+
+
+def _pool_size(wanted: int, floor_mb: int) -> int:
+    """A LadybugDB buffer pool of `wanted` bytes, at least `floor_mb` MB and at most 8 GB."""
+    return min(max(wanted, floor_mb * 1024 * 1024), 8 * 1024**3)
 
 
 def _first_line(exc: BaseException) -> str:
