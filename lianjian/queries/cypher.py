@@ -615,15 +615,16 @@ def _ladybug_connection(folder: Path):
 
     key = str(folder.resolve())
     if key not in _OPEN:
+        # Queries hold intermediate results in the pool too: 4× the database failed at 1M triples, 64× does not.
         size = sum(path.stat().st_size for path in folder.iterdir() if path.is_file())
-        db = ladybug.Database(str(folder / DB_FILE), read_only=True, buffer_pool_size=_pool_size(4 * size, 256), max_num_threads=1)
+        db = ladybug.Database(str(folder / DB_FILE), read_only=True, buffer_pool_size=_pool_size(64 * size, 512), max_num_threads=1)
         _OPEN[key] = (db, ladybug.Connection(db))
     return _OPEN[key][1]
 
 
 def _pool_size(wanted: int, floor_mb: int) -> int:
-    """A LadybugDB buffer pool of `wanted` bytes, at least `floor_mb` MB and at most 8 GB."""
-    return min(max(wanted, floor_mb * 1024 * 1024), 8 * 1024**3)
+    """A LadybugDB buffer pool of `wanted` bytes, at least `floor_mb` MB and at most 4 GB."""
+    return min(max(wanted, floor_mb * 1024 * 1024), 4 * 1024**3)
 
 
 def _first_line(exc: BaseException) -> str:
