@@ -601,6 +601,18 @@ def _progress_text(record: dict) -> str:
     return " ".join(parts)
 
 
+def merge_into(old: dict, new: dict) -> dict:
+    """`old` results with the rows of `new`'s tiers and sections replaced by `new`'s, and the re-run recorded."""
+    tiers, sections = new["settings"]["tiers"], new["settings"]["sections"]
+    for section in sections:
+        old["sections"][section] = [x for x in old["sections"].get(section, []) if x.get("tier") not in tiers] + new["sections"].get(section, [])
+    steps = {(w["tier"], w["step"]) for w in new["workers"]}
+    old["workers"] = [w for w in old["workers"] if (w["tier"], w["step"]) not in steps] + new["workers"]
+    old["errors"] = [e for e in old["errors"] if not any(e.startswith(f"[{t}] {step}:") for t, step in steps)] + new["errors"]
+    old.setdefault("reruns", []).append({k: new.get(k) for k in ("command", "started", "finished")} | {"tiers": tiers, "sections": sections})
+    return old
+
+
 def write_results(results: dict, out: Path) -> tuple[Path, Path]:
     """Write results.json and results.md into `out` (atomically)."""
     from lianjian.io import atomic_write
@@ -630,13 +642,15 @@ def write_results(results: dict, out: Path) -> tuple[Path, Path]:
 @click.option("--rebuild-cases", type=click.IntRange(1), default=None,
               help="Corpus size for the rebuild section [default: 1000; 5 when only --tier small is measured].")
 @click.option("--progress/--no-progress", default=None, help="Progress on standard error [default: when it is a terminal].")
-def main(tiers, runs, out, sections, budget, store_budget, shacl_budget, repeat_limit, rebuild_cases, progress):
+@click.option("--into", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="An earlier results.json: replace its rows of these tiers and sections with this run's, and write beside it.")
+def main(tiers, runs, out, sections, budget, store_budget, shacl_budget, repeat_limit, rebuild_cases, progress, into):
     """Measure lianjian on the synthetic tiers and write results.json and results.md."""
     # On SIGTERM, unwind like Ctrl-C: the running worker is killed and the temporary folder removed.
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     summary = run_benchmark(tiers, runs, out, sections, budget=budget, store_budget=store_budget, shacl_budget=shacl_budget,
                             repeat_limit=repeat_limit,
-                            rebuild_cases=rebuild_cases, progress=sys.stderr.isatty() if progress is None else progress)
+                            rebuild_cases=rebuild_cases, progress=sys.stderr.isatty() if progress is None else progress, into=into)
     click.echo(f"wrote {summary['markdown']} and {summary['json']}")
     for error in summary["errors"]:
         click.echo(f"error: {error}", err=True)
@@ -645,8 +659,12 @@ def main(tiers, runs, out, sections, budget, store_budget, shacl_budget, repeat_
 
 def run_benchmark(tiers=(), runs: int = 3, out: str | Path = HERE, sections=(), *, budget: float = 60.0,
                   store_budget: float = 120.0, shacl_budget: float = 300.0, repeat_limit: float = 20.0, rebuild_cases: int | None = None,
-                  progress: bool = False) -> dict:
-    """Run the benchmark (all tiers and sections unless named) and write the results; returns their paths and any errors."""
+                  progress: bool = False, into: str | Path | None = None) -> dict:
+    """Run the benchmark (all tiers and sections unless named) and write the results; returns their paths and any errors.
+
+    With `into` (an earlier results.json), the new rows replace that run's rows of the same tiers and sections, the
+    re-run is recorded there, and the merged results are written beside it.
+    """
     from lianjian.errors import UsageError
     from lianjian.synth import TIERS
 
@@ -661,6 +679,9 @@ def run_benchmark(tiers=(), runs: int = 3, out: str | Path = HERE, sections=(), 
                         rebuild_cases=rebuild_cases, sections=tuple(s for s in SECTIONS if s in sections) if sections else SECTIONS,
                         progress=progress)
     results = Bench(settings).run()
+    if into is not None:
+        results = merge_into(json.loads(Path(into).read_text(encoding="utf-8")), results)
+        out = Path(into).parent
     js, md = write_results(results, Path(out))
     return {"json": str(js), "markdown": str(md), "tiers": chosen, "errors": results["errors"]}
 
