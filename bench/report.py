@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import yaml
+
 __all__ = ["render_markdown", "seconds", "megabytes"]
 
 
@@ -155,6 +159,27 @@ def _workers(r: dict) -> str:
     return _table(["tier", "worker", "wall", "peak RSS (self)", "peak RSS (largest child)", "error or note"], rows)
 
 
+_TARGET_NAMES = {"cypher": "twin < 100 ms", "analytics": "< 10 s", "viz": "page load < 10 s", "rebuild": "see section 6"}
+
+
+def _not_met(r: dict) -> str:
+    """Every row whose status is "not met", with the figure and the explanation from bench/limits.yaml."""
+    limits = yaml.safe_load((Path(__file__).parent / "limits.yaml").read_text(encoding="utf-8"))
+    rows = []
+    for section, items in r["sections"].items():
+        for x in items:
+            name = x.get("query") or x.get("item") or x.get("measured") or ""
+            target = x.get("target") if isinstance(x.get("target"), str) else _TARGET_NAMES.get(section, "target")
+            for key, what in (("status", target), ("ratio_status", "default ÷ bare ≤ 1.5"), ("selective_status", "selective < 50 ms")):
+                if x.get(key) == "not met":
+                    figure = _ratio(x["ratio"]) if key == "ratio_status" else (x.get("note") or seconds(x.get("seconds")))
+                    why = limits.get(section, {}).get(name) or limits.get(section, {}).get("default") or "not explained yet"
+                    rows.append([x.get("tier", ""), section, name, what, figure, why])
+    if not rows:
+        return "Every target measured in this run was met.\n"
+    return _table(["tier", "section", "item", "target", "measured", "what limits it"], rows)
+
+
 _SECTIONS = {"build": ("1. Build", _build), "queries": ("2. SPARQL queries", _queries), "cypher": ("3. Cypher", _cypher),
              "analytics": ("4. Analytics", _analytics), "viz": ("5. Network page", _viz), "rebuild": ("6. Rebuild", _rebuild)}
 
@@ -186,6 +211,7 @@ def render_markdown(r: dict) -> str:
     for key, (title, fn) in _SECTIONS.items():
         if key in r["sections"]:
             out += [f"## {title}\n", fn(r)]
+    out += ["## Targets not met, and what limits them\n", _not_met(r)]
     out += ["## Workers (one fresh process per measured step)\n", _workers(r)]
     if r["errors"]:
         out += ["## Errors\n", "\n".join(f"* {e}" for e in r["errors"]) + "\n"]
