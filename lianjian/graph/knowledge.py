@@ -257,27 +257,21 @@ class KnowledgeGraph:
             return [str(v) for v in result.vars], [[row[v] for v in result.vars] for row in result]
         from oxrdflib._converter import from_ox, to_ox
 
+        terms: dict = {None: None}
+
+        def term(value):
+            if value not in terms:
+                terms[value] = from_ox(value)
+            return terms[value]
+
         try:
             solutions = self._ox.query(sparql_prologue() + text, use_default_graph_as_union=True,
                                        substitutions={ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()})
-            if not isinstance(solutions, ox.QuerySolutions):
-                raise UsageError("SPARQL error: expected a SELECT query")
-            names = [v.value for v in solutions.variables]
-            terms: dict = {None: None}
-            rows = []
-            for solution in solutions:
-                row = []
-                for value in solution:
-                    term = terms.get(value, terms)
-                    if term is terms:
-                        term = terms[value] = from_ox(value)
-                    row.append(term)
-                rows.append(row)
-        except UsageError:
-            raise
-        except Exception as exc:
+            if isinstance(solutions, ox.QuerySolutions):
+                return [v.value for v in solutions.variables], [[term(value) for value in row] for row in solutions]
+        except Exception as exc:  # Oxigraph's parser and evaluator raise their own exception types
             raise UsageError(f"SPARQL error: {_query_error(exc)}") from None
-        return names, rows
+        raise UsageError("SPARQL error: expected a SELECT query")
 
     def select(self, text: str, **bindings: Any) -> list[dict[str, Any]]:
         """Run a SELECT query and return rows as dicts of plain Python values (IRIs and text as str).
@@ -287,8 +281,8 @@ class KnowledgeGraph:
         [{'zh': '长宁区'}]
         """
         terms = {k: v if isinstance(v, (URIRef, Literal)) else Literal(v) for k, v in bindings.items()}
-        result = self.query(text, terms)
-        return [{str(var): _python(row[var]) for var in result.vars if row[var] is not None} for row in result]
+        names, rows = self.select_rows(text, terms)
+        return [{name: _python(t) for name, t in zip(names, row) if t is not None} for row in rows]
 
     def serialize(self, fmt: str = "ttl") -> bytes:
         """The whole graph in an RDF format (ttl, nt, nq, trig, jsonld); triples formats merge the named graphs."""

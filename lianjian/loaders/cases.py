@@ -25,7 +25,7 @@ from lianjian.namespace import is_slug
 from lianjian.ontology import Vocabulary, base_vocabulary, model
 
 __all__ = [
-    "Quote", "Entry", "Reference", "Source", "Corpus", "CheckedFile", "load_corpus", "check_file", "check_files", "case_files",
+    "Quote", "Entry", "Reference", "Source", "Corpus", "CheckedFile", "load_corpus", "check_file", "check_files", "case_files", "apply_ref", "acyclic_properties",
     "BUNDLED_CASES", "MAX_QUOTE", "SHARED_DOC", "VOCABULARY_FILE",
 ]
 
@@ -634,13 +634,8 @@ def _link(corpus: Corpus, checked: list[CheckedFile], problems: list[Problem]) -
             if target.section != r.section:
                 problems.append(Problem(r.file, r.line, r.column, f"ref '{r.id}' is defined under '{target.section}', not '{r.section}'"))
                 continue
-            target.evidence.extend(r.quotes)
-            for key in FIRST_WINS_LABELS:
-                if key in r.data and not any(k == key for _, k, _ in target.extra_labels) and key not in target.data:
-                    target.extra_labels.append((r.doc, key, r.data[key]))
-            aliases = r.data.get("aliases") or []
-            for a in aliases if isinstance(aliases, list) else [aliases]:
-                target.extra_labels.append((r.doc, "aliases", a))
+            apply_ref(target, r, [key for key in FIRST_WINS_LABELS if key in r.data and key not in target.data
+                                  and not any(k == key for _, k, _ in target.extra_labels)])
             corpus.references.append(r)
     # Every reference-valued property must name an entry of the right section.
     for e in list(corpus.entries.values()):
@@ -661,6 +656,21 @@ def _link(corpus: Corpus, checked: list[CheckedFile], problems: list[Problem]) -
             if t is None or t.section != "areas":
                 problems.append(Problem(c.file, 1, 1, f"source area {area!r} is not an area defined in any case file"))
     _check_cycles(corpus, problems)
+
+
+def apply_ref(target: Entry, r: Reference, labels: Iterable[str]) -> None:
+    """Add to the entry a `- ref:` names its quotes, the first-wins labels it won (`labels`) and its aliases."""
+    target.evidence.extend(r.quotes)
+    target.extra_labels.extend((r.doc, key, r.data[key]) for key in labels)
+    aliases = r.data.get("aliases") or []
+    target.extra_labels.extend((r.doc, "aliases", a) for a in (aliases if isinstance(aliases, list) else [aliases]))
+
+
+@functools.cache
+def acyclic_properties() -> tuple[tuple[str, str], ...]:
+    """(section, key) of every property the annotation model says must not form a cycle."""
+    return tuple((name, key) for name, spec in model()["sections"].items()
+                 for key, prop in spec["properties"].items() if prop.get("acyclic"))
 
 
 def assign_ids(fc: CheckedFile) -> CheckedFile:
@@ -749,26 +759,22 @@ def _label(e: Entry) -> str:
 
 
 def _check_cycles(corpus: Corpus, problems: list[Problem]) -> None:
-    sections = model()["sections"]
-    for name, spec in sections.items():
-        for key, prop in spec["properties"].items():
-            if not prop.get("acyclic"):
-                continue
-            edges = {}
-            for e in corpus.entries.values():
-                if e.section == name and isinstance(e.data.get(key), str):
-                    edges[e.id] = e.data[key]
-            if name == "mechanisms":
-                edges = {**corpus.vocabulary.broader, **edges}
-            reported: set[str] = set()
-            for start in edges:
-                seen, node = [], start
-                while node in edges and node not in seen:
-                    seen.append(node)
-                    node = edges[node]
-                if node in seen and node == start and not reported & set(seen):
-                    reported.update(seen)
-                    e = corpus.entries.get(start)
-                    cycle = " → ".join(seen + [start])
-                    if e is not None:
-                        problems.append(Problem(e.file, e.line, e.column, f"`{key}` forms a cycle: {cycle}"))
+    for name, key in acyclic_properties():
+        edges = {}
+        for e in corpus.entries.values():
+            if e.section == name and isinstance(e.data.get(key), str):
+                edges[e.id] = e.data[key]
+        if name == "mechanisms":
+            edges = {**corpus.vocabulary.broader, **edges}
+        reported: set[str] = set()
+        for start in edges:
+            seen, node = [], start
+            while node in edges and node not in seen:
+                seen.append(node)
+                node = edges[node]
+            if node in seen and node == start and not reported & set(seen):
+                reported.update(seen)
+                e = corpus.entries.get(start)
+                cycle = " → ".join(seen + [start])
+                if e is not None:
+                    problems.append(Problem(e.file, e.line, e.column, f"`{key}` forms a cycle: {cycle}"))

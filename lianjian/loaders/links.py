@@ -24,19 +24,19 @@ from lianjian.loaders.cases import (
     CheckedFile,
     Corpus,
     Entry,
+    acyclic_properties,
+    apply_ref,
     assign_ids,
     ref_values,
     vocabulary_entry,
 )
 from lianjian.namespace import is_slug
-from lianjian.ontology import Vocabulary, model
+from lianjian.ontology import Vocabulary
 
 __all__ = ["SUMMARY_VERSION", "Linked", "doc_corpus", "relink", "summarize"]
 
 #: Bump when the summary tuple changes shape or meaning (old link indexes are then ignored).
 SUMMARY_VERSION = 2
-
-_FIRST_WINS = FIRST_WINS_LABELS
 
 _CANONICAL: dict = {}
 
@@ -46,16 +46,13 @@ def _same(value):
     return _CANONICAL.setdefault(value, value)
 
 
-_KEYS = {(a, b): tuple(k for k, there in zip(_FIRST_WINS, (a, b)) if there) for a in (False, True) for b in (False, True)}
-
-
 def _first_wins(data: dict) -> tuple:
-    return _KEYS["zh-Hant" in data, "en" in data]
+    return _same(tuple(k for k in FIRST_WINS_LABELS if k in data))
 
 
 @functools.cache
 def _acyclic(section: str) -> tuple[str, ...]:
-    return tuple(k for k, prop in model()["sections"][section]["properties"].items() if prop.get("acyclic"))
+    return tuple(k for s, k in acyclic_properties() if s == section)
 
 
 def summarize(fc: CheckedFile) -> tuple:
@@ -202,11 +199,7 @@ def relink(summaries: Iterable[tuple[str, tuple]], vocabulary: Vocabulary) -> Li
 
 def _has_cycle(summaries: list, vocabulary: Vocabulary) -> bool:
     """Whether any acyclic property (mechanisms with the vocabulary's broader links) loops; `_link` may report fewer."""
-    graphs: dict[tuple[str, str], dict[str, str]] = {}
-    for name, spec in model()["sections"].items():
-        for key, prop in spec["properties"].items():
-            if prop.get("acyclic"):
-                graphs[(name, key)] = dict(vocabulary.broader) if name == "mechanisms" else {}
+    graphs = {(name, key): dict(vocabulary.broader) if name == "mechanisms" else {} for name, key in acyclic_properties()}
     for _display, summary in summaries:
         for which, pairs in summary[8]:
             graphs[which].update(pairs)
@@ -269,12 +262,6 @@ def doc_corpus(checked: list[CheckedFile], linked: Linked, vocabulary: Vocabular
             target = known(r.id)
             if target is None:
                 target = entries[r.id] = vocabulary_entry(r.id)
-            target.evidence.extend(r.quotes)
-            for key in _FIRST_WINS:
-                if (i, key) in won:
-                    target.extra_labels.append((r.doc, key, r.data[key]))
-            aliases = r.data.get("aliases") or []
-            for a in aliases if isinstance(aliases, list) else [aliases]:
-                target.extra_labels.append((r.doc, "aliases", a))
+            apply_ref(target, r, [key for key in FIRST_WINS_LABELS if (i, key) in won])
             references.append(r)
     return Corpus(sources, entries, references, vocabulary, [fc.file for fc in checked], [], offsets if offsets is not None else {})
