@@ -172,8 +172,9 @@ class KnowledgeGraph:
         for doc in sorted(set(manifest["docs"]) - set(docs)):
             store.clear_graph(ox.NamedNode(str(graph_iri(doc))))
         for doc in stale:
-            checked = check_files([(paths[d], d) for d, summary in order if summary[0] == doc], vocabulary, cache=cache)
-            corpus = doc_corpus(checked, linked, vocabulary, recorded)
+            own = [d for d, summary in order if summary[0] == doc]
+            fresh.update((fc.file, fc) for fc in check_files([(paths[d], d) for d in own if d not in fresh], vocabulary, cache=cache))
+            corpus = doc_corpus([fresh[d] for d in own], linked, vocabulary, recorded)
             store.clear_graph(ox.NamedNode(str(graph_iri(doc))))
             data = "".join(corpus_nquads(corpus, {doc}))
             if data:
