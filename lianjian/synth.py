@@ -144,7 +144,7 @@ def _case(i: int, rng: random.Random, mechanisms: list[str], shared_orgs: list[s
         rels.append(rel)
     for k in range(rng.randint(5, 15)):
         obs.append({"subject": rng.choice(org_ids + [d_id]), "zh": f"指标{k}", "en": f"measure {k}", "value": rng.randint(1, 20000),
-                    "unit": rng.choice(_UNITS), "year": rng.randint(2005, 2022), "approximate": rng.random() < 0.2,
+                    "unit": rng.choice(_UNITS), "as_of": rng.randint(2005, 2022), "bound": "at-least" if rng.random() < 0.2 else "exact",
                     "evidence": _quote(rng, f"指标{k}")})
     refs = [{"ref": a, "evidence": _quote(rng, "共享区域")} for a in sorted({areas[0]["within"]})]
     org_refs = [{"ref": o, "evidence": _quote(rng, "共享单位")} for o in sorted({p for r in rels for p in r["participants"] if p in shared_orgs})]

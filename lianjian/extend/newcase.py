@@ -351,9 +351,9 @@ class _Draft:
             lines = [f"- subject: {subject}" + ("" if subject in self.g else "  # a stub in this file: keep it too"),
                      f"  zh: {_q(c.noun or '数量')}", f"  value: {c.value}", f"  unit: {_q(c.unit)}"]
             if year:
-                lines.append(f"  year: {year}")
+                lines.append(f"  as_of: {year}")
             if c.note == "approximate":
-                lines.append("  approximate: true")
+                lines.append("  bound: about")
             lines += self.evidence_lines([self.doc.quote(*c.norm_span)], "  ")
             self.stubs["observations"].append(_Stub("observations", None, c.text, lines, f"{c.text} {c.noun or ''}".strip()))
 

@@ -79,6 +79,7 @@ _ID, _MECHANISM = str(ID), str(MECHANISM)
 _TYPE, _LABEL, _PREF_LABEL = _iri(RDF.type), _iri(RDFS.label), _iri(SKOS.prefLabel)
 _EVIDENCE, _EVIDENCE_CLASS, _QUOTE, _SOURCE = _iri(LJ.evidence), _iri(LJ.Evidence), _iri(LJ.quote), _iri(DCTERMS.source)
 _DERIVED, _START, _END = _iri(PROV.wasDerivedFrom), _iri(LJ.startOffset), _iri(LJ.endOffset)
+_BASIS, _REASON = _iri(LJ.basis), _iri(LJ.basisReason)
 
 
 def _node(e: Entry) -> str:
@@ -133,7 +134,7 @@ def corpus_nquads(corpus: Corpus, docs: set[str] | None = None) -> Iterator[str]
             if value is None or "predicate" not in prop:
                 continue
             p = _term(prop["predicate"])
-            if prop["type"] == "date":
+            if prop["type"] in ("date", "year"):
                 yield f"{s} {p} {date_literal(value)} {g} .\n"
             elif prop["type"] == "ref":
                 yield f"{s} {p} {target(value)} {g} .\n"
@@ -198,12 +199,15 @@ def _labels(s: str, data: dict, spec: dict, g: str, concept: bool) -> Iterator[s
 
 
 def _properties(s: str, e: Entry, props: dict, g: str, target, corpus: Corpus) -> Iterator[str]:
+    written: dict[str, tuple[str, list[str]]] = {}
     for key, prop in props.items():
-        value = e.data.get(key)
+        value = e.data.get(key, prop.get("default"))
         if value is None:
             continue
         kind = prop.get("type", "text")
         values = value if isinstance(value, list) else [value]
+        if kind == "inferred":
+            continue
         if kind == "posts":
             yield from _posts(s, e, values, g, target)
             continue
@@ -235,12 +239,30 @@ def _properties(s: str, e: Entry, props: dict, g: str, target, corpus: Corpus) -
             yield f"{s} {p} {o} {g} .\n"
             if inverse:
                 yield f"{o} {inverse} {s} {g} .\n"
+        written[key] = (p, objects)
         if prop.get("pairwise"):
             pw = _term(prop["pairwise"])
             for a in objects:
                 for b in objects:
                     if a != b:
                         yield f"{a} {pw} {b} {g} .\n"
+
+
+    for key, reason in (e.data.get("inferred") or {}).items():
+        p, objects = written.get(key, (None, []))
+        for o in objects:
+            yield from _inferred_statement(s, p, o, reason, e, g)
+
+
+def _inferred_statement(s: str, p: str, o: str, reason: str, e: Entry, g: str) -> Iterator[str]:
+    """An rdf:Statement node saying that the triple (s, p, o) is inferred by the curator, and from what."""
+    st = _iri(ID[minted_id("statement", e.doc, s, p, o)])
+    yield f"{st} {_TYPE} {_iri(RDF.Statement)} {g} .\n"
+    yield f"{st} {_iri(RDF.subject)} {s} {g} .\n"
+    yield f"{st} {_iri(RDF.predicate)} {p} {g} .\n"
+    yield f"{st} {_iri(RDF.object)} {o} {g} .\n"
+    yield f"{st} {_BASIS} {_str('inferred')} {g} .\n"
+    yield f"{st} {_REASON} {_str(reason)} {g} .\n"
 
 
 def _posts(s: str, e: Entry, posts: list, g: str, target) -> Iterator[str]:
@@ -258,3 +280,6 @@ def _posts(s: str, e: Entry, posts: list, g: str, target) -> Iterator[str]:
             yield f"{iri} {_iri(LJ.startDate)} {date_literal(post['since'])} {g} .\n"
         if post.get("until"):
             yield f"{iri} {_iri(LJ.endDate)} {date_literal(post['until'])} {g} .\n"
+        yield f"{iri} {_BASIS} {_str(post.get('basis', 'stated'))} {g} .\n"
+        if post.get("reason"):
+            yield f"{iri} {_REASON} {_str(post['reason'])} {g} .\n"

@@ -37,6 +37,10 @@ EARLIEST_YEAR = 1921
 _REF_KEYS = {"ref", "evidence", "aliases", "zh-Hant", "en", "note"}
 #: Labels a `- ref:` adds to its target only when the definition and every earlier ref lack them.
 FIRST_WINS_LABELS = ("zh-Hant", "en")
+#: Keys of one post (`posts:` of a person).
+POST_KEYS = ("title", "title_en", "org", "since", "until", "basis", "reason")
+#: Whether a statement is said by its quotes or inferred by the curator (docs/codebook.md).
+BASES = ("stated", "inferred")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -424,6 +428,19 @@ class _FileChecker:
         elif kind == "definition":
             if not isinstance(v, dict) or not v or any(k not in ("zh", "en", "zh-Hant") or not _is_text(t) for k, t in v.items()):
                 self.fail(path, f"`{key}` must be a mapping of zh / en to one-line strings")
+        elif kind == "inferred":
+            section_props = self.model["sections"][path[0]]["properties"] if path and path[0] in self.model["sections"] else {}
+            if not isinstance(v, dict) or not v:
+                self.fail(path, f"`{key}` must be a mapping of this entry's keys to the reason each was inferred")
+                return
+            item = self._item(path[:-1])
+            for k, reason in v.items():
+                if not isinstance(k, str) or k not in section_props or k in (key, "basis", "reason"):
+                    self.fail(path + (k,), f"`{key}`: {k!r} is not a property of this entry{_suggest(str(k), section_props)}")
+                elif item is not None and item.get(k) is None:
+                    self.fail(path + (k,), f"`{key}` names '{k}', which this entry does not give")
+                elif not _is_text(reason):
+                    self.fail(path + (k,), f"`{key}`: the reason for '{k}' must be a non-empty string on one line")
         elif kind == "posts":
             posts = v if isinstance(v, list) else [v]
             for i, post in enumerate(posts):
@@ -432,7 +449,7 @@ class _FileChecker:
                     self.fail(ppath, "each post must be a mapping with `title` (and optional title_en, org, since)")
                     continue
                 for k in post:
-                    if k not in ("title", "title_en", "org", "since", "until"):
+                    if k not in POST_KEYS:
                         self.fail(ppath + (k,), f"unknown key '{k}' in post")
                 if not _is_text(post.get("title")):
                     self.fail(ppath, "post has no `title`")
@@ -443,6 +460,20 @@ class _FileChecker:
                 for k in ("since", "until"):
                     if post.get(k) is not None and (err := date_problem(post[k])):
                         self.fail(ppath + (k,), f"`{k}`: {err}")
+                if post.get("basis") is not None and post["basis"] not in BASES:
+                    self.fail(ppath + ("basis",), f"`basis` must be one of {', '.join(BASES)}, not {post['basis']!r}")
+                if post.get("reason") is not None and not _is_text(post["reason"]):
+                    self.fail(ppath + ("reason",), "`reason` must be a non-empty string on one line")
+
+    def _item(self, path: tuple) -> dict | None:
+        """The mapping at `path` in the parsed file, if there is one."""
+        node: Any = self.yf.data
+        for step in path:
+            try:
+                node = node[step]
+            except (KeyError, IndexError, TypeError):
+                return None
+        return node if isinstance(node, dict) else None
 
 
 def _entry_marks(marks: dict, path: tuple, item: dict) -> dict:
@@ -736,7 +767,7 @@ def _identity(e: Entry) -> list[str]:
     if e.section == "relationships":
         parts = d.get("participants") or []
         return [str(d.get("kind")), *sorted(str(p) for p in (parts if isinstance(parts, list) else [parts])), *quotes]
-    return [str(d.get("subject")), str(d.get("zh")), str(d.get("value")), str(d.get("year")), *quotes]
+    return [str(d.get("subject")), str(d.get("zh")), str(d.get("value")), str(d.get("as_of")), *quotes]
 
 
 def _check_ref(corpus: Corpus, e: Entry, key: str, value: str, allowed: list[str], problems: list[Problem],

@@ -64,7 +64,7 @@ _NAMESPACE_PROPS = {"sector": SECTOR, "sectors": SECTOR, "kind": RELATION, "kind
                     "sources": SOURCE, "quote_source": SOURCE, "class": LJ, "labels": LJ}
 _LANG_PROPS = {"label_zh": "zh-hans", "definition_zh": "zh-hans", "label_zh_hant": "zh-hant",
                "label_en": "en", "definition_en": "en", "aliases": "zh"}
-_DATE_PROPS = {"startDate", "endDate", "date", "year", "years", "created", "issued"}
+_DATE_PROPS = {"startDate", "endDate", "date", "asOf", "years", "created", "issued", "writtenIn"}
 _DATE_TYPES = ((re.compile(r"-?\d{4}"), XSD.gYear), (re.compile(r"-?\d{4}-\d{2}"), XSD.gYearMonth),
                (re.compile(r"-?\d{4}-\d{2}-\d{2}"), XSD.date))
 

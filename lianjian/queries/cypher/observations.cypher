@@ -1,7 +1,7 @@
 // name: observations
 // title_zh: 案例中的数据
 // title_en: Numbers reported in a case
-// description: Every number a source document reports (counts, amounts, areas, shares), with what it describes, what is measured, the value, its unit, the year it refers to, whether the text gives it only approximately (60多家 → 60, approximate), and the quote it comes from.
+// description: Every number a source document reports (counts, amounts, areas, shares), with what it describes, what is measured, the value, its unit, the year it refers to (as_of), how the value bounds the figure (exact, about, at-least for 60多家 → 60, at-most for 近万 → 10000), whether it is a figure of speech (rhetorical), whether the text states it or the curator inferred it (basis), and the quote it comes from.
 // twin: observations
 // param: case (source) = changning-cohesion-2013 | the source document (case)
 // column: case (source)
@@ -10,9 +10,9 @@ UNWIND o.evidence AS ev
 WITH o, s, ev
 WHERE ev.source = $case
 RETURN DISTINCT $case AS `case`, s.id AS subject, s.label_zh AS subject_zh, o.label_zh AS measure_zh, o.value AS value,
-       o.unit AS unit, o.year AS year, coalesce(o.approximate, false) AS approximate, o.id AS observation,
+       o.unit AS unit, o.asOf AS as_of, o.bound AS bound, coalesce(o.rhetorical, false) AS rhetorical, o.basis AS basis, o.id AS observation,
        ev.quote AS quote
-ORDER BY subject_zh, subject, measure_zh, year, value, observation, quote
+ORDER BY subject_zh, subject, measure_zh, as_of, value, observation, quote
 
 // variant: grand-cypher
 // grand-cypher cannot UNWIND the evidence pairs: this variant gives one row per observation with its
@@ -22,5 +22,5 @@ ORDER BY subject_zh, subject, measure_zh, year, value, observation, quote
 MATCH (o:Observation)-[:OBSERVES]->(s)
 WHERE o.sources CONTAINS $case
 RETURN coalesce($case, NULL) AS case, s.id AS subject, s.label_zh AS subject_zh, o.label_zh AS measure_zh,
-       o.value AS value, o.unit AS unit, o.year AS year, coalesce(o.approximate, FALSE) AS approximate,
+       o.value AS value, o.unit AS unit, o.asOf AS as_of, o.bound AS bound, coalesce(o.rhetorical, FALSE) AS rhetorical, o.basis AS basis,
        o.id AS observation, o.quote AS quote
