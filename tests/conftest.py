@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT.parent / "shared" / "seeds"
+#: The source documents: $LIANJIAN_SOURCES, else ../shared/seeds beside the clone (.ci/run insists on one of them).
+SEEDS = Path(os.environ.get("LIANJIAN_SOURCES") or ROOT.parent / "shared" / "seeds")
 
 #: A small valid case file used as the base of many tests; its quotes come from source 000.
 MINIMAL_CASE = """\
@@ -46,7 +48,9 @@ relationships:
 
 @pytest.fixture(scope="session")
 def seeds() -> Path:
-    assert SEEDS.is_dir(), f"the source documents are expected in {SEEDS}"
+    """The folder of source texts; tests that need it skip with one line when a user's clone has none."""
+    if not (SEEDS / "000_4ea9a70eba53a7dc.txt").is_file():
+        pytest.skip(f"source texts not found in {SEEDS} (set LIANJIAN_SOURCES to their folder)")
     return SEEDS
 
 
