@@ -9,7 +9,7 @@ from lianjian.errors import UsageError
 from lianjian.graph import EXPORT_FORMATS, KnowledgeGraph
 from lianjian.io import atomic_write, check_output_path
 
-__all__ = ["build", "validate", "stats", "export", "verify", "query", "sparql", "viz", "analyze", "path", "push", "synth", "demo", "RDF_SUFFIXES", "GRAPH_FORMATS"]
+__all__ = ["build", "validate", "stats", "export", "verify", "query", "sparql", "viz", "analyze", "path", "push", "synth", "demo", "cite", "RDF_SUFFIXES", "GRAPH_FORMATS"]
 
 #: Output file extension → export format.
 RDF_SUFFIXES = {".ttl": "ttl", ".nt": "nt", ".nq": "nq", ".trig": "trig", ".jsonld": "jsonld", ".json": "jsonld"}
@@ -178,3 +178,24 @@ def demo(output: str = "lianjian-network.html", engine: str = "oxigraph") -> dic
         queries[name] = run_sparql(kg, name)
     page = write_html(kg, output)
     return {"stats": summary, "queries": queries, "html": page}
+
+
+def cite(target: str | None = None, fmt: str = "bibtex", cases: Iterable[str] = (), bundled: bool = True,
+         engine: str = "oxigraph") -> dict:
+    """Citations: every source as BibTeX or CSL-JSON, or, given an id or part of a quote, that statement's sources.
+
+    Returns {"format", "records", "text"} for the sources, or {"target", "citations"} for one statement.
+    """
+    from lianjian.cite import CITE_FORMATS, source_records, statement_citations, to_bibtex, to_csl_json
+
+    if fmt not in CITE_FORMATS:
+        raise UsageError(f"--format: unknown citation format {fmt!r} (choose {', '.join(CITE_FORMATS)})")
+    kg = KnowledgeGraph.from_cases(cases, bundled=bundled, engine=engine)
+    if target is not None:
+        return {"target": target, "citations": statement_citations(kg, target)}
+    records = source_records(kg.corpus)
+    if fmt == "bibtex":
+        return {"format": fmt, "records": records, "text": to_bibtex(records)}
+    import json
+
+    return {"format": fmt, "records": records, "text": json.dumps(to_csl_json(records), ensure_ascii=False, indent=1) + "\n"}

@@ -443,6 +443,35 @@ def _progress_callback(label: str):
             state["bar"].__exit__(None, None, None)
 
 
+
+@cli.command()
+@click.argument("target", required=False, metavar="[ID-OR-QUOTE]")
+@case_options
+@engine_option
+@format_option(("bibtex", "csl-json", "text", "json"), "bibtex")
+@output_option()
+def cite(target, cases, no_bundled, engine, fmt, output):
+    """Cite the sources (BibTeX or CSL-JSON), or one statement: its source, quote and offsets.
+
+    Without TARGET, writes every source document as BibTeX (--format bibtex) or
+    CSL-JSON (--format csl-json). With an id (changning-district-committee,
+    id:…, or an IRI) or part of a quote, prints where the statement comes from
+    (--format text, or json).
+    """
+    if target is None and fmt in ("text", "json"):
+        raise click.UsageError("--format text/json cite one statement: give an id or part of a quote")
+    result = api.cite(target, fmt="bibtex" if fmt in ("text", "json") else fmt, cases=cases,
+                      bundled=not no_bundled, engine=engine)
+    if target is None:
+        emit(result["text"], output)
+    elif fmt == "json":
+        emit(json.dumps(result["citations"], ensure_ascii=False, indent=1) + "\n", output)
+    else:
+        lines = []
+        for c in result["citations"]:
+            lines.append(f"{c['subject']}  [{c['source']}]  {c['citation']}" + ("" if c["basis"] == "stated" else f"  (inferred: {c['reason']})"))
+        emit("\n".join(lines) + "\n", output)
+
 def main() -> None:
     """Entry point of the `lianjian` console script."""
     cli(prog_name="lianjian")

@@ -134,14 +134,17 @@ def corpus_nquads(corpus: Corpus, docs: set[str] | None = None) -> Iterator[str]
             if value is None or "predicate" not in prop:
                 continue
             p = _term(prop["predicate"])
-            if prop["type"] in ("date", "year"):
-                yield f"{s} {p} {date_literal(value)} {g} .\n"
-            elif prop["type"] == "ref":
-                yield f"{s} {p} {target(value)} {g} .\n"
-            elif prop["type"] == "label":
-                yield f"{s} {p} {_lit(str(value), LANGS['en'])} {g} .\n"
-            else:
-                yield f"{s} {p} {_str(value)} {g} .\n"
+            for value in value if isinstance(value, list) else [value]:
+                if prop["type"] in ("date", "year"):
+                    yield f"{s} {p} {date_literal(value)} {g} .\n"
+                elif prop["type"] == "ref":
+                    yield f"{s} {p} {target(value)} {g} .\n"
+                elif prop["type"] == "label":
+                    yield f"{s} {p} {_lit(str(value), LANGS['en'])} {g} .\n"
+                elif prop["type"] == "iri":
+                    yield f"{s} {p} {_iri(value)} {g} .\n"
+                else:
+                    yield f"{s} {p} {_str(value)} {g} .\n"
         yield f"{s} {_LABEL} {_str(src.data.get('title', doc))} {g} .\n"
 
     contributes = None

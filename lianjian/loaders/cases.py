@@ -41,6 +41,7 @@ FIRST_WINS_LABELS = ("zh-Hant", "en")
 POST_KEYS = ("title", "title_en", "org", "since", "until", "basis", "reason")
 #: Whether a statement is said by its quotes or inferred by the curator (docs/codebook.md).
 BASES = ("stated", "inferred")
+_WEB_ADDRESS = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -425,6 +426,9 @@ class _FileChecker:
                 self.fail(path, f"`{key}` must be a non-empty string on one line")
             elif prop.get("choices") and v not in prop["choices"]:
                 self.fail(path, f"`{key}` must be one of {', '.join(prop['choices'])}, not {v!r}")
+        elif kind == "iri":
+            if not isinstance(v, str) or not _WEB_ADDRESS.match(v):
+                self.fail(path, f"`{key}` must be an http:// or https:// address without spaces, not {v!r}")
         elif kind == "definition":
             if not isinstance(v, dict) or not v or any(k not in ("zh", "en", "zh-Hant") or not _is_text(t) for k, t in v.items()):
                 self.fail(path, f"`{key}` must be a mapping of zh / en to one-line strings")
