@@ -21,6 +21,8 @@ from lianjian.namespace import PREFIXES
 __all__ = ["QueryResult", "FORMATS", "render", "short"]
 
 FORMATS = ("table", "csv", "tsv", "json", "md")
+#: Rows a notebook shows before "N more rows".
+_HTML_ROWS = 200
 _NUMERIC = {str(XSD.integer), str(XSD.decimal), str(XSD.double), str(XSD.float), str(XSD.int), str(XSD.long)}
 
 
@@ -43,6 +45,35 @@ class QueryResult:
     def canonical(self) -> list[tuple]:
         """Rows as sorted tuples of N-Triples strings, for comparing results across engines."""
         return sorted(tuple(_canon(t) for t in row) for row in self.rows)
+
+    def short_rows(self) -> list[dict]:
+        """Rows as dicts of what a reader sees: prefixed ids (id:changning-district), literal text, numbers."""
+        return [{v: (short(t) if isinstance(t, (URIRef, BNode)) else _plain(t)) for v, t in zip(self.vars, row)
+                 if t is not None} for row in self.rows]
+
+    def to_df(self):
+        """The rows as a pandas DataFrame with prefixed ids (needs the `notebook` extra: pip install 'lianjian[notebook]')."""
+        try:
+            import pandas as pd
+        except ImportError:
+            raise UsageError("to_df() needs pandas: pip install 'lianjian[notebook]'") from None
+        return pd.DataFrame(self.short_rows(), columns=self.vars)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __repr__(self) -> str:
+        return f"<QueryResult {len(self.rows)} row{'s' if len(self.rows) != 1 else ''}: {', '.join(self.vars)}>"
+
+    def _repr_html_(self) -> str:
+        """An HTML table for Jupyter: prefixed ids and text, escaped."""
+        from html import escape
+
+        head = "".join(f"<th>{escape(v)}</th>" for v in self.vars)
+        body = "".join("<tr>" + "".join(f"<td>{escape('' if t is None else short(t))}</td>" for t in row) + "</tr>"
+                       for row in self.rows[:_HTML_ROWS])
+        more = f"<p>{len(self.rows) - _HTML_ROWS} more rows</p>" if len(self.rows) > _HTML_ROWS else ""
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}"
 
 
 def _canon(t) -> str:
