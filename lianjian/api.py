@@ -9,7 +9,7 @@ from lianjian.errors import UsageError
 from lianjian.graph import EXPORT_FORMATS, KnowledgeGraph
 from lianjian.io import atomic_write, check_output_path
 
-__all__ = ["build", "validate", "stats", "export", "verify", "query", "sparql", "viz", "analyze", "path", "push", "synth", "demo", "cite", "RDF_SUFFIXES", "GRAPH_FORMATS"]
+__all__ = ["build", "validate", "stats", "export", "verify", "query", "sparql", "viz", "analyze", "path", "push", "synth", "demo", "cite", "explorer", "RDF_SUFFIXES", "GRAPH_FORMATS"]
 
 #: Output file extension → export format.
 RDF_SUFFIXES = {".ttl": "ttl", ".nt": "nt", ".nq": "nq", ".trig": "trig", ".jsonld": "jsonld", ".json": "jsonld"}
@@ -199,3 +199,16 @@ def cite(target: str | None = None, fmt: str = "bibtex", cases: Iterable[str] = 
     import json
 
     return {"format": fmt, "records": records, "text": json.dumps(to_csl_json(records), ensure_ascii=False, indent=1) + "\n"}
+
+
+def explorer(cases: Iterable[str] = (), bundled: bool = True, sources: Iterable[str] = (), engine: str = "oxigraph",
+             query_seconds: float = 10.0):
+    """The explorer web app (a Starlette ASGI app) over the graph of the given cases; `lianjian serve` runs it."""
+    from lianjian.serve.app import create_app
+
+    folders = [str(s) for s in sources]
+    for folder in folders:
+        if not Path(folder).is_dir():
+            raise UsageError(f"--sources {folder}: no such folder")
+    kg = KnowledgeGraph.from_cases(cases, bundled=bundled, engine=engine)
+    return create_app(kg, folders, query_seconds=query_seconds)

@@ -472,6 +472,40 @@ def cite(target, cases, no_bundled, engine, fmt, output):
             lines.append(f"{c['subject']}  [{c['source']}]  {c['citation']}" + ("" if c["basis"] == "stated" else f"  (inferred: {c['reason']})"))
         emit("\n".join(lines) + "\n", output)
 
+
+@cli.command()
+@case_options
+@click.option("--sources", multiple=True, metavar="DIR",
+              help="Folder of the source texts, for the source pages' highlighted quotes (repeatable).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (another than 127.0.0.1 opens the explorer to the network).")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535), help="Port to listen on (0: any free port).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the explorer in the web browser.")
+@engine_option
+def serve(cases, no_bundled, sources, host, port, open_browser, engine):
+    """Run the explorer: a local, read-only web app to browse, query and cite the graph.
+
+    Pages for every entity and source (with the quotes highlighted in the text),
+    the canned-query gallery with downloads, the network, and a SPARQL endpoint.
+    """
+    import socket
+
+    import uvicorn
+
+    app = api.explorer(cases, bundled=not no_bundled, sources=sources, engine=engine)
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        raise click.UsageError(f"--port {port}: cannot listen on {host}:{port} ({exc.strerror})") from None
+    url = f"http://{host if ':' not in host else '[' + host + ']'}:{sock.getsockname()[1]}/"
+    click.echo(f"lianjian explorer at {url} (Ctrl-C to stop)")
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(url)
+    uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])
+
 def main() -> None:
     """Entry point of the `lianjian` console script."""
     cli(prog_name="lianjian")

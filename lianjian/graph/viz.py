@@ -174,7 +174,8 @@ def _edge_info(d: dict) -> dict:
 
 
 @functools.lru_cache(maxsize=1)
-def _vis_assets() -> tuple[str, str]:
+def vis_assets() -> tuple[str, str]:
+    """vis-network's script and style, from the copy pyvis ships (the one place the project takes them from)."""
     import pyvis
 
     lib = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
@@ -192,7 +193,7 @@ def render_html(net, title: str = "lianjian 联建网络", lang: str = "zh", lab
     from jinja2 import Environment
 
     template = (resources.files("lianjian") / "graph" / "templates" / "network.html").read_text(encoding="utf-8")
-    js, css = _vis_assets()
+    js, css = vis_assets()
     env = Environment(autoescape=True)
     page = env.from_string(template).render(
         title=title,
