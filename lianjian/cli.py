@@ -496,6 +496,7 @@ def serve(cases, no_bundled, sources, host, port, open_browser, engine):
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
+        sock.listen(128)  # connections wait from now on, so the printed URL answers at once
     except OSError as exc:
         raise click.UsageError(f"--port {port}: cannot listen on {host}:{port} ({exc.strerror})") from None
     url = f"http://{host if ':' not in host else '[' + host + ']'}:{sock.getsockname()[1]}/"
