@@ -179,6 +179,7 @@ def demo(output, engine):
         click.echo(render(table, "table"), nl=False)
     click.echo(f"\nWrote the network page to {result['html']['path']} "
                f"({result['html']['nodes']} nodes, {result['html']['edges']} edges); open it in a browser.")
+    click.echo("To browse, query and cite the graph in your browser: lianjian serve --sources DIR (the source texts' folder)")
 
 
 def _params(pairs: tuple[str, ...]) -> dict[str, str]:

@@ -52,8 +52,8 @@
     b.addEventListener("click", async () => {
       const text = b.dataset.cite;
       try { await navigator.clipboard.writeText(text); } catch (e) { /* clipboard refused: the text stays in data-cite */ }
-      b.dataset.copied = text;
       b.textContent = lang === "en" ? "Copied" : "已复制";
+      b.dataset.copied = text;
     });
   }
 
