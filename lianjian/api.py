@@ -59,8 +59,12 @@ def stats(cases: Iterable[str] = (), bundled: bool = True, engine: str = "oxigra
     return graph_stats(KnowledgeGraph.from_cases(cases, bundled=bundled, engine=engine))
 
 
-def export(fmt: str, output: str, cases: Iterable[str] = (), bundled: bool = True, engine: str = "oxigraph") -> dict:
-    """Write the graph as RDF (ttl, nt, nq, trig, jsonld), its projection (graphml, gexf) or Neo4j import files (a folder)."""
+def export(fmt: str, output: str, cases: Iterable[str] = (), bundled: bool = True, engine: str = "oxigraph",
+           what: str = "ties") -> dict:
+    """Write the graph as RDF (ttl, nt, nq, trig, jsonld), its projection (graphml, gexf) or Neo4j import files (a folder).
+
+    For graphml and gexf, `what` is "ties" (organisations and areas, one edge per relationship) or "all".
+    """
     if fmt not in EXPORT_FORMATS and fmt not in GRAPH_FORMATS and fmt != "neo4j":
         raise UsageError(f"--format: unknown format {fmt!r} (choose {', '.join([*EXPORT_FORMATS, *GRAPH_FORMATS, 'neo4j'])})")
     if fmt == "neo4j":
@@ -74,7 +78,7 @@ def export(fmt: str, output: str, cases: Iterable[str] = (), bundled: bool = Tru
     if fmt in GRAPH_FORMATS:
         from lianjian.graph.exchange import projection_bytes
 
-        atomic_write(output, projection_bytes(kg.to_networkx(), fmt))
+        atomic_write(output, projection_bytes(kg.to_networkx(), fmt, what))
     else:
         atomic_write(output, kg.serialize(fmt))
     return {"output": output, "format": fmt, "triples": len(kg)}

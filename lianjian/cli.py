@@ -160,10 +160,12 @@ def _stats_text(result: dict) -> str:
 @click.option("--format", "fmt", required=True, type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "graphml", "gexf", "neo4j"]),
               help="RDF (ttl, nt, nq, trig, jsonld), the property graph (graphml, gexf), or neo4j (-o names a folder).")
 @output_option(required=True, help="Output file (a folder for neo4j).")
+@click.option("--what", type=click.Choice(["ties", "all"]), default="ties", show_default=True,
+              help="GraphML/GEXF: the tie network (organisations and areas, one edge per relationship) or the whole projection.")
 @engine_option
-def export(cases, no_bundled, fmt, output, engine):
+def export(cases, no_bundled, fmt, output, what, engine):
     """Export the graph as RDF, its property graph as GraphML/GEXF, or Neo4j import CSVs."""
-    result = api.export(fmt, output, cases, bundled=not no_bundled, engine=engine)
+    result = api.export(fmt, output, cases, bundled=not no_bundled, engine=engine, what=what)
     click.echo(f"Wrote {fmt} to {result['output']}", err=True)
 
 

@@ -317,13 +317,26 @@ class KnowledgeGraph:
     # ------------------------------------------------------------------ projections
 
     def to_networkx(self):
-        """The property-graph projection (a networkx MultiDiGraph), built once and cached."""
+        """The whole property-graph projection, built once and cached: every entity, relationship, observation
+        and mechanism as a node; a networkx DiGraph whose edge between two nodes carries the set of its types in
+        ``__labels__`` (PARTICIPANT, HAS_MEMBER, LINKED_WITH …). For the organisations' tie network with one edge
+        per relationship, use `ties()`."""
         if self._projection is None:
             from lianjian.graph.projection import to_networkx
 
             self._projection = to_networkx(self)
         return self._projection
 
+    def ties(self):
+        """The typed tie network (networkx MultiDiGraph): organisations and areas, one edge per relationship.
+
+        Each edge has ``tie`` (joint-building or member), ``relationship``, ``kind``, ``mechanisms``,
+        ``start_date``, ``end_date``, ``basis``, ``reason`` and ``evidence`` (a list of {"quote", "source"});
+        see `lianjian.graph.analytics.ties.typed_ties`. `to_networkx()` is the whole projection.
+        """
+        from lianjian.graph.analytics.ties import typed_ties
+
+        return typed_ties(self.to_networkx())
     def quads(self) -> Iterable[tuple]:
         """Every (subject, predicate, object, graph) as rdflib terms."""
         return self.dataset.quads((None, None, None, None))
