@@ -5,17 +5,28 @@ from pathlib import Path
 
 import pytest
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+NOTEBOOK = ROOT / "docs" / "notebook.md"
+
+
+def _run_blocks(path: Path) -> dict:
+    blocks = re.findall(r"```python\n(.*?)```", path.read_text(encoding="utf-8"), flags=re.S)
+    assert blocks, f"{path.name} has no Python example"
+    namespace: dict = {}
+    for block in blocks:
+        exec(compile(block, str(path), "exec"), namespace)  # our own documentation, not data
+    return namespace
 
 
 @pytest.fixture(scope="module")
 def readme_namespace():
-    blocks = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.S)
-    assert blocks, "the README has no Python example"
-    namespace: dict = {}
-    for block in blocks:
-        exec(compile(block, str(README), "exec"), namespace)  # our own documentation, not data
-    return namespace
+    return _run_blocks(README)
+
+
+@pytest.fixture(scope="module")
+def notebook_namespace():
+    return _run_blocks(NOTEBOOK)
 
 
 def test_language_filter_gives_one_simplified_label_per_studio(readme_namespace):
@@ -55,3 +66,27 @@ def test_projection_is_a_networkx_graph(readme_namespace):
     g = readme_namespace["g"]
     assert g.number_of_nodes() > 0 and g.number_of_edges() > 0
     assert g.nodes["changning-district-committee"]["label_zh"] == "中共长宁区委"
+
+
+def test_notebook_doc_binds_ids_and_filters_language(notebook_namespace):
+    rows = notebook_namespace["rows"]
+    assert {"org": "https://w3id.org/lianjian/id/changning-district-committee", "zh": "中共长宁区委"} in rows
+    assert len({r["org"] for r in rows}) == len(rows), "one Simplified label per organisation"
+
+
+def test_notebook_doc_unknown_id_is_refused(notebook_namespace):
+    from lianjian.errors import UsageError
+
+    with pytest.raises(UsageError, match="no entity with that id"):
+        notebook_namespace["kg"].select("SELECT ?o WHERE { ?o lj:locatedIn ?a }", a="no-such-area")
+
+
+def test_notebook_doc_dataframe_records_ties_and_citations(notebook_namespace):
+    ns = notebook_namespace
+    assert len(ns["df"]) == len(ns["records"]) > 0 and "id:changning-district-committee" in set(ns["df"]["org"])
+    assert ns["records"][0]["area"] == "https://w3id.org/lianjian/id/changning-district"
+    assert ("changning-district-committee", "shentong-metro-party-committee") in ns["pairs"]
+    assert ns["ties"].number_of_nodes() < ns["g"].number_of_nodes()
+    assert {c["source"] for c in ns["citations"]} >= {"changning-cohesion-2013", "changning-1n-model"}
+    assert "@misc{changning-cohesion-2013," in ns["bibtex"]
+    assert callable(ns["app"])

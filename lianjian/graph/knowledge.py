@@ -266,22 +266,66 @@ class KnowledgeGraph:
             return terms[value]
 
         try:
-            solutions = self._ox.query(sparql_prologue() + text, use_default_graph_as_union=True,
-                                       substitutions={ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()})
+            try:
+                solutions = self._ox.query(sparql_prologue() + text, use_default_graph_as_union=True,
+                                           substitutions={ox.Variable(k): to_ox(v) for k, v in (bindings or {}).items()})
+            except RuntimeError as exc:
+                if not bindings or "in its SELECT projection" not in str(exc):
+                    raise
+                # Oxigraph substitutes only projected variables; the others are bound by a final VALUES clause.
+                values = " ".join(f"?{k}" for k in bindings), " ".join(str(to_ox(v)) for v in bindings.values())
+                solutions = self._ox.query(f"{sparql_prologue()}{text}\nVALUES ({values[0]}) {{ ({values[1]}) }}",
+                                           use_default_graph_as_union=True)
             if isinstance(solutions, ox.QuerySolutions):
                 return [v.value for v in solutions.variables], [[term(value) for value in row] for row in solutions]
         except Exception as exc:  # Oxigraph's parser and evaluator raise their own exception types
             raise UsageError(f"SPARQL error: {_query_error(exc)}") from None
         raise UsageError("SPARQL error: expected a SELECT query")
 
+    def term(self, value: Any, name: str = "value"):
+        """The RDF term a Python value binds as: an id, a prefixed name (id:…, mechanism:…) or an IRI of an
+        entity the graph holds becomes that IRI (an unknown one is refused); other strings and numbers are
+        literals, and rdflib terms stay as they are (pass ``Literal("pairing")`` to bind such text as text).
+
+        >>> kg = KnowledgeGraph.from_cases()
+        >>> kg.term("changning-district") == kg.term("id:changning-district")
+        True
+        >>> kg.term("长宁区")
+        rdflib.term.Literal('长宁区')
+        """
+        from lianjian.namespace import ID, MECHANISM, is_slug
+
+        if isinstance(value, (URIRef, Literal)) or not isinstance(value, str):
+            return value if isinstance(value, (URIRef, Literal)) else Literal(value)
+        text = value.strip()
+        prefix, _, local = text.partition(":")
+        if prefix in PREFIXES and local and not local.startswith("//"):
+            iri = URIRef(str(PREFIXES[prefix]) + local)
+        elif text.startswith(("http://", "https://", "urn:")):
+            iri = URIRef(text)
+        elif is_slug(text) or ("--" in text and is_slug(text.replace("--", "-"))):
+            iri = next((ns[text] for ns in (ID, MECHANISM) if self._holds(ns[text])), ID[text])
+        else:
+            return Literal(value)
+        if str(iri).startswith((str(ID), str(MECHANISM))) and not self._holds(iri):
+            raise UsageError(f"{name}={value!r}: the graph has no entity with that id (bind text with rdflib.Literal)")
+        return iri
+
+    def _holds(self, iri: URIRef) -> bool:
+        """Whether any triple has `iri` as its subject."""
+        return bool(self.select_rows("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1", {"s": iri})[1])
+
     def select(self, text: str, **bindings: Any) -> list[dict[str, Any]]:
         """Run a SELECT query and return rows as dicts of plain Python values (IRIs and text as str).
+
+        Bindings are RDF terms, or values `term()` turns into terms: ``kg.select(q, org="changning-district")``
+        binds the entity's IRI.
 
         >>> kg = KnowledgeGraph.from_cases()
         >>> kg.select("SELECT ?zh WHERE { id:changning-district rdfs:label ?zh FILTER(LANG(?zh) = 'zh-hans') }")
         [{'zh': '长宁区'}]
         """
-        terms = {k: v if isinstance(v, (URIRef, Literal)) else Literal(v) for k, v in bindings.items()}
+        terms = {k: self.term(v, k) for k, v in bindings.items()}
         names, rows = self.select_rows(text, terms)
         return [{name: _python(t) for name, t in zip(names, row) if t is not None} for row in rows]
 
