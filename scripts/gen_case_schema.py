@@ -26,7 +26,13 @@ def _one_or_many(item: dict) -> dict:
     return {"anyOf": [item, {"type": "array", "items": item}]}
 
 
-def prop_schema(prop: dict, vocab) -> dict:
+BASIS = {"type": "string", "enum": ["stated", "inferred"], "default": "stated",
+         "description": "stated (its quotes say it) or inferred by the curator (docs/codebook.md R8)"}
+REASON = {"type": "string", "minLength": 1, "description": "what an inferred statement is inferred from"}
+
+
+def prop_schema(prop: dict, vocab, keys: tuple = ()) -> dict:
+    """The JSON Schema of one model property; `keys` are the section's property keys (for an `inferred` map)."""
     kind = prop.get("type", "text")
     if kind == "ref":
         item = {"type": "string", "pattern": SLUG, "description": "id of an entry in " + ", ".join(prop["range"])}
@@ -45,11 +51,18 @@ def prop_schema(prop: dict, vocab) -> dict:
     elif kind == "posts":
         post = {"type": "object", "required": ["title"], "additionalProperties": False, "properties": {
             "title": {"type": "string"}, "title_en": {"type": "string"}, "org": {"type": "string", "pattern": SLUG},
-            "since": DATE, "until": DATE}}
+            "since": DATE, "until": DATE, "basis": BASIS, "reason": REASON}}
         return {"type": "array", "items": post}
+    elif kind == "inferred":
+        return {"type": "object", "minProperties": 1, "additionalProperties": False,
+                "properties": {k: REASON for k in keys},
+                "description": "which of this entry's property values the curator inferred, each with what it is inferred from"}
     else:
         item = {"type": "string"} if not prop.get("choices") else {"type": "string", "enum": prop["choices"]}
-    return _one_or_many(item) if prop.get("many") else item
+    schema = _one_or_many(item) if prop.get("many") else dict(item)
+    if "default" in prop:
+        schema["default"] = prop["default"]
+    return schema
 
 
 def render() -> str:
@@ -62,8 +75,9 @@ def render() -> str:
         props = {"id": {"type": "string", "pattern": SLUG}, "evidence": evidence, "note": {"type": "string"}, **labels}
         if spec.get("kind", "none") != "none":
             props["kind"] = {"type": "string", "enum": sorted(vocab.kinds[name])}
+        inferable = tuple(k for k, p in spec["properties"].items() if p.get("type") != "inferred" and k not in ("basis", "reason"))
         for key, prop in spec["properties"].items():
-            props[key] = prop_schema(prop, vocab)
+            props[key] = prop_schema(prop, vocab, inferable)
         required = [k for k, p in spec["properties"].items() if p.get("required")]
         if spec.get("id", "required") == "required":
             required.insert(0, "id")
