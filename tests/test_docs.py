@@ -92,3 +92,41 @@ def test_annotation_format_lists_every_kind_and_concept():
         for slug in vocab.concepts[scheme]:
             if slug != "subordination":
                 assert f"`{slug}`" in doc, (scheme, slug)
+
+
+def test_codebook_quotes_are_in_their_documents(seeds):
+    """Every 「…」 example in docs/codebook.md is found verbatim in the document its (00N) names."""
+    import re
+
+    from lianjian.loaders.evidence import SourceText
+
+    texts = {p.name[:3]: SourceText.from_file(p) for p in seeds.glob("00*_*.txt")}
+    doc = (ROOT / "docs" / "codebook.md").read_text(encoding="utf-8")
+    checked, missing = 0, []
+    for line in doc.splitlines():
+        for m in re.finditer(r"「([^」]{2,})」", line):
+            num = re.search(r"\((\d{3})\)", line[m.end():])
+            if not num:
+                continue
+            checked += 1
+            if texts[num.group(1)].find(m.group(1)) is None:
+                missing.append((num.group(1), m.group(1)))
+    assert checked >= 40
+    assert not missing, missing
+
+
+def test_json_schema_knows_the_statement_qualifiers():
+    """The editors' schema accepts the qualifiers the loader accepts and rejects what it rejects."""
+    schema = json.loads((ONTOLOGY_DIR / "case-file.schema.json").read_text(encoding="utf-8"))
+    check = jsonschema.Draft202012Validator(schema)
+    org = {"id": "a", "zh": "甲", "kind": "Studio", "sectors": ["social-organisation"], "led_by": "b", "evidence": "甲"}
+    obs = {"subject": "a", "zh": "数", "value": 60, "unit": "家", "as_of": 2009, "bound": "at-least", "evidence": "甲"}
+    good = {"source": {"id": "x", "title": "t", "written": 2009, "written_evidence": "16个春秋"},
+            "organizations": [{**org, "inferred": {"led_by": "named after its leader"}}],
+            "observations": [{**obs, "basis": "inferred", "reason": "counted"}]}
+    assert not list(check.iter_errors(good))
+    for bad in ({**good, "organizations": [{**org, "inferred": {"nowhere": "x"}}]},
+                {**good, "observations": [{**obs, "bound": "approx"}]},
+                {**good, "observations": [{**obs, "year": 2009}]},
+                {**good, "observations": [{**obs, "approximate": True}]}):
+        assert list(check.iter_errors(bad)), bad
