@@ -127,7 +127,7 @@ def test_every_relationship_has_a_sector_at_both_ends(kg):
                 ?rel a lj:JointBuilding ; lj:participant ?p ; lj:evidence/dcterms:source %s . } }
             OPTIONAL { ?p lj:sector ?s }
         } GROUP BY ?rel""" % SRC)
-    assert len(rows) == 31
+    assert len(rows) == 21
     assert [r["rel"] for r in rows if int(r["bare"]) > 0] == []
 
 
@@ -248,3 +248,20 @@ def test_editor_post_is_inferred(kg):
         }""")
     assert [(r["org"], r["basis"]) for r in rows] == [
         (ID + "shanghai-party-history-party-building-journal", "inferred")]
+
+
+def test_conference_membership_is_its_members_not_a_relationship_per_member(kg):
+    # 由区“大居”建设推进办公室、区委组织部、区建交委和市、区相关职能部门,以及三林…等镇,“大居”基地建设单位组成的
+    # 区党建联建联席会议机构 — one joint body with members (R5); the sentence's joint building is one n-ary tie
+    rows = kg.select("""
+        SELECT DISTINCT ?rel WHERE {
+            ?rel a lj:JointBuilding ; lj:relationKind relation:membership ;
+                 lj:evidence/dcterms:source %s . }""" % SRC)
+    assert rows == []
+    rows = kg.select("""
+        SELECT ?rel (COUNT(DISTINCT ?p) AS ?n) WHERE {
+            ?rel a lj:JointBuilding ; lj:relationKind relation:joint-building ;
+                 lj:mechanism mechanism:joint-conference ; lj:participant ?p .
+            id:pudong-daju-joint-conference org:hasMember ?p .
+        } GROUP BY ?rel""")
+    assert [int(r["n"]) for r in rows] == [10]

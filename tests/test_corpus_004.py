@@ -123,7 +123,7 @@ def test_every_relationship_has_a_sector_at_both_ends(kg):
                 ?rel a lj:JointBuilding ; lj:participant ?p ; lj:evidence/dcterms:source %s . } }
             OPTIONAL { ?p lj:sector ?s }
         } GROUP BY ?rel""" % SRC)
-    assert len(rows) == 16
+    assert len(rows) == 15
     assert [r["rel"] for r in rows if int(r["bare"]) > 0] == []
 
 
@@ -188,8 +188,8 @@ def test_inferred_relationships_carry_reasons(kg):
             OPTIONAL { ?rel lj:basisReason ?reason }
         } GROUP BY ?basis""" % SRC)
     got = {r["basis"]: (int(r["n"]), int(r["reasons"])) for r in rows}
-    assert got["stated"] == (9, 0)
-    assert got["inferred"][0] == 7 and got["inferred"][1] >= 4
+    assert got["stated"] == (7, 0)
+    assert got["inferred"][0] == 8 and got["inferred"][1] >= 4
     rows = kg.select("""
         SELECT ?reason WHERE {
             ?rel a lj:JointBuilding ; lj:mechanism mechanism:block-line-linkage ;
@@ -217,3 +217,15 @@ def test_author_post_is_inferred(kg):
     rows = kg.select("""
         SELECT ?org ?basis WHERE { id:xu-laihua org:holds ?post . ?post org:postIn ?org ; lj:basis ?basis . }""")
     assert [(r["org"], r["basis"]) for r in rows] == [(ID + "changning-party-school", "inferred")]
+
+
+def test_side_by_side_is_not_a_tie(kg):
+    # 坚持楼宇党建与园区党建并举 — both pursued side by side, no joint activity (R1): a mechanism of the model
+    rows = kg.select("""
+        SELECT DISTINCT ?rel WHERE {
+            ?rel a lj:JointBuilding ; lj:evidence/lj:quote "坚持楼宇党建与园区党建并举" . }""")
+    assert rows == []
+    rows = kg.select("""
+        SELECT ?m WHERE { id:changning-1-plus-n-model lj:mechanism ?m .
+                          FILTER(?m IN (mechanism:office-building-party-building, mechanism:business-park-party-building)) }""")
+    assert len(rows) == 2
