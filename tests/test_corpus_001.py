@@ -248,7 +248,7 @@ def test_one_sentence_one_relationship_for_contract_co_building(kg):
         } GROUP BY ?rel""")
     assert [(r["rel"], int(r["n"])) for r in rows] == [(ID + "huating-contract-co-building", 7)]
     assert kg.select("""
-        SELECT ?rel WHERE { ?rel lj:mechanism mechanism:two-way-service ;
+        SELECT ?rel WHERE { ?rel lj:mechanism mechanism:two-way-service , mechanism:huating-two-way-claiming ;
                                  lj:relationKind relation:co-building ;
                                  prov:wasDerivedFrom source:huating-six-systems . }""") == [
         {"rel": ID + "huating-contract-co-building"}]
@@ -327,3 +327,17 @@ def test_urban_committee_solved_new_sector_problems(kg):
                lj:value ?v ; lj:basis ?basis ; rdfs:label "研究解决新兴领域党建覆盖、“两新”党员教育管理等难题数"@zh-Hans .
         }""")
     assert [(float(r["v"]), r["basis"]) for r in rows] == [(7.0, "stated")]
+
+
+def test_county_guided_sentence_holds_one_co_building_tie(kg):
+    # 在县委的具体指导和强力推进下,街道社区党组织与驻区单位党组织…广泛推行“契约化”共建模式,
+    # 建立健全条块双向用力机制,通过组织联建、资源共享、双向服务等方式: one tie, no county guidance
+    rows = kg.select("""
+        SELECT ?rel ?kind ?p WHERE {
+            ?rel a lj:JointBuilding ; lj:relationKind ?kind ; lj:participant ?p ;
+                 lj:mechanism mechanism:huating-block-line-two-way-effort .
+        }""")
+    assert {(r["rel"], r["kind"], r["p"]) for r in rows} == {
+        (ID + "huating-street-community-unit-joint-building", REL + "co-building", ID + "huating-community-party-organisations"),
+        (ID + "huating-street-community-unit-joint-building", REL + "co-building", ID + "huating-resident-unit-party-organisations"),
+    }
