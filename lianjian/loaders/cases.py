@@ -541,7 +541,7 @@ def date_problem(value: Any, year_only: bool = False) -> str | None:
         if year_only and month:
             return "give a year, not a month or day"
         try:
-            _dt.date(year, month or 1, day or 1)
+            _dt.date(year, 1 if month is None else month, 1 if day is None else day)
         except ValueError:
             return f"{value!r} is not a valid date"
     else:

@@ -8,7 +8,10 @@ indexes) to a 1-based (line, column) pair, so later checks can name the place.
 from __future__ import annotations
 
 import codecs
+import math
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,7 +20,7 @@ import yaml
 
 from lianjian.errors import Problem
 
-__all__ = ["YamlFile", "read_yaml", "decode_text", "MAX_FILE_BYTES"]
+__all__ = ["YamlFile", "read_yaml", "read_regular_file", "decode_text", "MAX_FILE_BYTES", "MAX_DEPTH"]
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -31,6 +34,11 @@ _STANDARD_TAGS = {
 }
 _STR = "tag:yaml.org,2002:str"
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Characters refused in any string after YAML decoding ("\e", "\a", "\x85" escapes): C0 and C1 controls
+#: other than tab and newline, and the bidirectional overrides that make text display differently from what it is.
+_DECODED_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+#: Deepest nesting of mappings and lists accepted (case files need about six levels).
+MAX_DEPTH = 64
 
 
 @dataclass
@@ -85,18 +93,42 @@ def _guess_encoding(raw: bytes) -> str | None:
     return None
 
 
+def read_regular_file(path: str | Path, limit: int = MAX_FILE_BYTES, what: str = "case file") -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; a FIFO, device or larger file raises ValueError.
+
+    The file is opened without blocking (a FIFO does not wait for a writer) and
+    checked on the open descriptor, so a symlink to /dev/zero is refused too.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = "a directory" if stat.S_ISDIR(info.st_mode) else "a FIFO" if stat.S_ISFIFO(info.st_mode) else "a device or socket"
+            raise ValueError(f"not a regular file ({kind}); give a {what}")
+        if info.st_size > limit:
+            raise ValueError(f"file is {info.st_size / 1048576:.1f} MB, over the {limit // 1048576} MB limit for one {what}; split it")
+        chunks, total = [], 0
+        while chunk := os.read(fd, 1 << 20):
+            total += len(chunk)
+            if total > limit:  # grew while being read
+                raise ValueError(f"file is over the {limit // 1048576} MB limit for one {what}; split it")
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def read_yaml(path: str | Path, display: str | None = None) -> YamlFile:
     """Read one YAML file safely; problems are collected on the result, never raised."""
     name = display or str(path)
     result = YamlFile(name)
     try:
-        size = Path(path).stat().st_size
-        if size > MAX_FILE_BYTES:
-            result.problems.append(Problem(name, 1, 1, f"file is {size / 1048576:.1f} MB, over the {MAX_FILE_BYTES // 1048576} MB limit for one case file; split it"))
-            return result
-        raw = Path(path).read_bytes()
+        raw = read_regular_file(path)
     except OSError as exc:
         result.problems.append(Problem(name, 1, 1, f"cannot read file: {exc.strerror}"))
+        return result
+    except ValueError as exc:
+        result.problems.append(Problem(name, 1, 1, str(exc)))
         return result
     text, problem = decode_text(raw, name)
     if problem:
@@ -122,6 +154,9 @@ def read_yaml(path: str | Path, display: str | None = None) -> YamlFile:
     except yaml.YAMLError as exc:
         result.problems.append(Problem(name, 1, 1, f"invalid YAML: {exc}"))
         return result
+    except RecursionError:
+        result.problems.append(Problem(name, 1, 1, f"invalid YAML: nested more than {MAX_DEPTH} levels deep"))
+        return result
     if node is None:
         result.problems.append(Problem(name, 1, 1, "file is empty"))
         return result
@@ -143,6 +178,10 @@ class _Builder:
 
     def build(self, node: yaml.Node, path: tuple) -> Any:
         self.target.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if len(path) > MAX_DEPTH:
+            self.fail(node, f"nested more than {MAX_DEPTH} levels deep")
+            self.target.rejected.add(path)
+            return None
         if id(node) in self.seen:
             self.fail(node, "YAML anchors and aliases are not allowed in case files")
             self.target.rejected.add(path)
@@ -161,7 +200,15 @@ class _Builder:
                 if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _STANDARD_TAGS:
                     self.fail(key_node, "mapping keys must be plain strings")
                     continue
-                key = self.scalars.construct_object(key_node)
+                key = self._scalar(key_node)
+                if not isinstance(key, str):
+                    if key_node.tag != "tag:yaml.org,2002:null" or key_node.value:
+                        self.fail(key_node, f"mapping key {key_node.value!r} must be a string (quote it, or use a name)")
+                    else:
+                        self.fail(key_node, "mapping key is empty")
+                    continue
+                if self._control(key_node, key):
+                    continue
                 self.target.key_marks[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
                 if key in out:
                     self.fail(key_node, f"duplicate key '{key}'")
@@ -170,11 +217,32 @@ class _Builder:
             return out
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        value = self._scalar(node)
+        if value is _BAD or (isinstance(value, str) and self._control(node, value)):
+            self.target.rejected.add(path)
+            return None
+        if isinstance(value, float) and not math.isfinite(value):
+            self.fail(node, f"number {node.value!r} is not finite; give a real number")
+            self.target.rejected.add(path)
+            return None
+        return value
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        """The Python value of a scalar node, or _BAD (reported) when it cannot be read."""
         if node.tag == _STR:
             return node.value
         try:
             return self.scalars.construct_object(node)
-        except (ValueError, yaml.constructor.ConstructorError) as exc:
+        except (ValueError, OverflowError, yaml.constructor.ConstructorError) as exc:
             self.fail(node, f"bad value {node.value!r}: {exc}")
-            self.target.rejected.add(path)
-            return None
+            return _BAD
+
+    def _control(self, node: yaml.Node, text: str) -> bool:
+        """Report a control character in a decoded string (written as an escape like "\\e"); True if found."""
+        bad = _DECODED_CONTROL_RE.search(text)
+        if bad:
+            self.fail(node, f"control character U+{ord(bad.group()):04X} in a string; remove it")
+        return bool(bad)
+
+
+_BAD = object()
