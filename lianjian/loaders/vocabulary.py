@@ -53,9 +53,15 @@ def extend_vocabulary(vocab: Vocabulary, files: list[tuple[Path, str]]) -> tuple
                 if not isinstance(item, dict):
                     problems.append(yf.at(path_, "each vocabulary entry must be a mapping"))
                     continue
-                for key in item:
+                bad = False
+                for key, value in item.items():
                     if key not in _KEYS:
                         problems.append(yf.at(path_ + (key,), f"unknown key '{key}' in vocabulary entry"))
+                    elif (why := _value_problem(key, value)) is not None:
+                        problems.append(yf.at(path_ + (key,), why))
+                        bad = True
+                if bad:
+                    continue
                 if not isinstance(item.get("zh"), str) or not item["zh"].strip():
                     problems.append(yf.at(path_, "vocabulary entry has no `zh` label"))
                     continue
@@ -64,6 +70,31 @@ def extend_vocabulary(vocab: Vocabulary, files: list[tuple[Path, str]]) -> tuple
                 else:
                     _add_concept(vocab, _SECTIONS[section], item, yf, path_, triples, problems)
     return vocab, triples, problems
+
+
+def _one_line(value) -> bool:
+    return isinstance(value, str) and bool(value.strip()) and "\n" not in value and "\r" not in value
+
+
+def _value_problem(key: str, value) -> str | None:
+    """Why the value of a vocabulary entry's `key` is not acceptable (None when it is)."""
+    if value is None and key not in ("id", "zh"):
+        return None
+    if key == "definition":
+        if not isinstance(value, dict) or not value or any(k not in ("zh", "en") or not _one_line(t) for k, t in value.items()):
+            return "`definition` must be a mapping of zh / en to one-line strings"
+        return None
+    if not _one_line(value):
+        return f"`{key}` must be a non-empty string on one line, not {_shown(value)}"
+    return None
+
+
+def _shown(value) -> str:
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return repr(value)[:60]
 
 
 def _labels(subject: URIRef, item: dict, triples: list, pref: bool) -> None:
