@@ -10,7 +10,7 @@ import traceback
 import click
 
 from lianjian import __version__, api
-from lianjian.errors import CaseErrors, LianjianError
+from lianjian.errors import CaseErrors, LianjianError, printable
 from lianjian.options import case_options, emit, engine_option, format_option, output_option
 from lianjian.results import FORMATS, render
 
@@ -40,7 +40,7 @@ class LianjianGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except Exception as exc:  # a bug: say so in one line, traceback with --debug
-            click.echo(f"Error: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", err=True)
+            click.echo(printable(f"Error: internal error: {type(exc).__name__}: {exc} (run with --debug for the traceback)"), err=True)
             _debug(ctx)
             ctx.exit(1)
 
@@ -66,19 +66,30 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 @cli.command()
 @case_options
-@output_option(required=True, help="Output file: .ttl, .nt, .nq, .trig or .jsonld.")
+@output_option(help="Output file: .ttl, .nt, .nq, .trig or .jsonld ('-' for standard output, as TriG unless --format).")
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld"]), default=None,
+              help="RDF format; default from the extension of -o.")
 @engine_option
 @click.option("--cache", "cache_dir", metavar="DIR",
               help="Keep checked files and the built store in DIR; later builds redo only what changed.")
-def build(cases, no_bundled, output, engine, cache_dir):
-    """Build the RDF graph from case files and write it to a file.
+def build(cases, no_bundled, output, fmt, engine, cache_dir):
+    """Build the RDF graph from case files and write it to a file (-o).
 
     The format follows the extension (.ttl Turtle, .nt N-Triples, .nq N-Quads,
-    .trig TriG with one named graph per source, .jsonld JSON-LD).
+    .trig TriG with one named graph per source, .jsonld JSON-LD). Without -o,
+    --cache DIR only brings the cache up to date.
     """
+    if output is None and cache_dir is None:
+        raise click.UsageError("Missing option '-o' / '--output' (or give --cache DIR to refresh the cache only).")
+    if output == "-" and fmt is None:
+        fmt = "trig"
     with _progress_callback("checking case files") as progress:
-        result = api.build(cases, bundled=not no_bundled, output=output, engine=engine, cache_dir=cache_dir, progress=progress)
-    click.echo(f"Wrote {result['triples']} triples from {len(result['files'])} case files to {output}", err=True)
+        result = api.build(cases, bundled=not no_bundled, output=output, engine=engine, fmt=fmt, cache_dir=cache_dir, progress=progress)
+    where = "standard output" if output == "-" else output
+    if output is None:
+        click.echo(f"Built {result['triples']} triples from {len(result['files'])} case files; cache in {cache_dir} (no -o: no file written)", err=True)
+    else:
+        click.echo(f"Wrote {result['triples']} triples from {len(result['files'])} case files to {where}", err=True)
 
 
 @cli.command()
@@ -165,6 +176,8 @@ def _stats_text(result: dict) -> str:
 @engine_option
 def export(cases, no_bundled, fmt, output, what, engine):
     """Export the graph as RDF, its property graph as GraphML/GEXF, or Neo4j import CSVs."""
+    if fmt == "neo4j" and output == "-":
+        raise click.BadParameter("neo4j export writes a folder; give its name, not '-'", param_hint="-o")
     result = api.export(fmt, output, cases, bundled=not no_bundled, engine=engine, what=what)
     click.echo(f"Wrote {fmt} to {result['output']}", err=True)
 
@@ -184,12 +197,29 @@ def demo(output, engine):
     click.echo("To browse, query and cite the graph in your browser: lianjian serve --sources DIR (the source texts' folder)")
 
 
+class _Seconds(click.FloatRange):
+    """A number of seconds: finite (nan refused, which every range check lets through), above 0, at most a day."""
+
+    def convert(self, value, param, ctx):
+        import math
+
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        return number
+
+
+_SECONDS = _Seconds(min=0, min_open=True, max=86400)
+
+
 def _params(pairs: tuple[str, ...]) -> dict[str, str]:
     out = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key.strip():
             raise click.BadParameter(f"{pair!r} is not key=value", param_hint="--param")
+        if key.strip() in out:
+            raise click.BadParameter(f"'{key.strip()}' is given twice; give each parameter once", param_hint="--param")
         out[key.strip()] = value
     return out
 
@@ -314,6 +344,8 @@ def synth(count, seed, output):
     About 2,000 triples per case: 5 cases ≈ 10k triples, 50 ≈ 100k, 500 ≈ 1M.
     Deterministic for a seed.
     """
+    if output == "-":
+        raise click.BadParameter("synth writes a folder; give its name, not '-'", param_hint="-o")
     with _progress(count + 1, "writing case files") as bar:
         result = api.synth(output, count, seed, progress=bar.update)
     click.echo(f"Wrote {result['files']} files ({result['bytes'] / 1e6:.1f} MB) to {result['output']}", err=True)
@@ -347,7 +379,7 @@ def path(a, b, cases, no_bundled, engine, fmt, output):
 @click.option("--endpoint", required=True, metavar="URL",
               help="Graph Store service of a SPARQL server, e.g. http://127.0.0.1:7878/store (Oxigraph).")
 @click.option("--graph", metavar="IRI", help="Push everything into this one named graph instead of one per source document.")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
+@click.option("--timeout", type=_SECONDS, default=30.0, show_default=True,
               help="Seconds to wait for the server before giving up.")
 @case_options
 @engine_option

@@ -34,7 +34,8 @@ def format_option(choices, default):
 
 def output_option(required=False, default=None, help="Output file ('-' for standard output)."):
     """-o/--output FILE, '-' meaning standard output."""
-    return click.option("-o", "--output", required=required, default=default, metavar="FILE", help=help)
+    extra = {} if required else {"default": default}  # click 8.5 takes an explicit default=None as a value for a required option
+    return click.option("-o", "--output", required=required, metavar="FILE", help=help, **extra)
 
 
 def emit(text: str | bytes, output: str | None = None) -> None:

@@ -53,6 +53,10 @@ def view_graph(g: nx.DiGraph, cases=(), sectors=(), mechanisms=(), around: str |
             continue  # phases, components, campaigns and projects stay in the info panel
         keep.add(n)
     if cases:
+        known = {s for _, d in g.nodes(data=True) for s in d.get("sources", ())}
+        for c in cases:
+            if c not in known:
+                raise UsageError(f"--case {c}: no source document of that id in the graph (known: {', '.join(sorted(known)[:12])}{' …' if len(known) > 12 else ''})")
         keep = {n for n in keep if set(g.nodes[n].get("sources", ())) & set(cases)}
     if sectors:
         keep = {n for n in keep if "Organization" not in g.nodes[n]["__labels__"] or set(g.nodes[n].get("sectors", ())) & set(sectors)}
