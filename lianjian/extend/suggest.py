@@ -34,18 +34,23 @@ from rdflib import Literal
 
 from lianjian.errors import DataError, UsageError
 from lianjian.loaders.text import PINYIN_GLOSS, decode_source, normalize, strip_glosses, to_simplified
+from lianjian.loaders.yamlfile import read_regular_file
 from lianjian.namespace import concept_iri, entity_iri, is_slug
 from lianjian.ontology import model
 from lianjian.results import QueryResult
 
 __all__ = [
     "Candidate", "CANDIDATE_TYPES", "SourceDocument", "suggest", "suggest_file", "suggest_report", "candidates_result",
-    "known_labels", "patterns", "EVIDENCE_LIMIT",
+    "known_labels", "patterns", "EVIDENCE_LIMIT", "MAX_SOURCE_BYTES",
 ]
 
 CANDIDATE_TYPES = ("entity", "organization", "place", "person", "mechanism", "document", "date", "number")
 #: Longest evidence quote `new_case` drafts (the loader allows 150).
 EVIDENCE_LIMIT = 120
+#: Largest source document read (bytes of the file, characters of a text): a larger one is refused, not cut.
+MAX_SOURCE_BYTES = 2 * 1024 * 1024
+#: A candidate's `sentence` keeps at most this many characters either side of the mention.
+SENTENCE_CONTEXT = 200
 #: Sections whose entries are not named things a text mentions by label.
 _UNNAMED_SECTIONS = {"relationships", "observations", "events"}
 #: Labels this short, and common words (jieba frequency at least this), are too vague to trust alone.
@@ -157,6 +162,38 @@ def _align(text: str) -> tuple[str, list[int]]:
     return norm, origin
 
 
+def _check_size(size: int, name: str) -> None:
+    """Refuse a document over MAX_SOURCE_BYTES with one line saying what to do."""
+    if size > MAX_SOURCE_BYTES:
+        raise DataError(f"{name}: the document is {size / 1048576:.1f} MB, over the "
+                        f"{MAX_SOURCE_BYTES // 1048576} MB limit for one source document; split it")
+
+
+class _SpanIndex:
+    """Spans [a, b) filed by 64-character buckets: asking what overlaps a place costs the spans near it, not all of them."""
+
+    _B = 64
+
+    def __init__(self, spans: Iterable[tuple[int, int]] = ()):
+        self._buckets: dict[int, list[tuple[int, int]]] = {}
+        for span in spans:
+            self.add(span)
+
+    def add(self, span: tuple[int, int]) -> None:
+        a, b = span
+        for k in range(a // self._B, max(a, b - 1) // self._B + 1):
+            self._buckets.setdefault(k, []).append(span)
+
+    def near(self, s: int, e: int) -> Iterable[tuple[int, int]]:
+        """The spans filed in the buckets that [s, e) touches (each may appear more than once)."""
+        for k in range(s // self._B, max(s, e - 1) // self._B + 1):
+            yield from self._buckets.get(k, ())
+
+    def overlaps(self, s: int, e: int) -> bool:
+        """Whether a span overlaps [s, e)."""
+        return any(a < e and s < b for a, b in self.near(s, e))
+
+
 def _looks_like_path(text: str) -> bool:
     """A string that names a file rather than holds a text: no Chinese, a file extension.
 
@@ -190,6 +227,7 @@ class SourceDocument:
         if isinstance(source, SourceDocument):
             return source
         if isinstance(source, bytes):
+            _check_size(len(source), "<bytes>")
             text, enc = decode_source(source)
             return cls(text, "<bytes>", enc)
         if isinstance(source, Path) or (isinstance(source, str) and "\n" not in source and len(source) < 1024
@@ -198,13 +236,16 @@ class SourceDocument:
             if not path.is_file():
                 raise UsageError(f"{path}: no such file")
             try:
-                raw = path.read_bytes()
+                raw = read_regular_file(path, MAX_SOURCE_BYTES, "source document")
             except OSError as exc:
                 raise UsageError(f"{path}: cannot read: {exc.strerror}") from None
+            except ValueError as exc:
+                raise DataError(f"{path}: {exc}") from None
             text, enc = decode_source(raw)
             if not text.strip():
                 raise DataError(f"{path}: the document is empty")
             return cls(text, path.name, enc)
+        _check_size(len(str(source).encode("utf-8", "surrogatepass")), "<text>")
         return cls(str(source))
 
     # ---------------------------------------------------------------- offsets
@@ -262,6 +303,8 @@ class SourceDocument:
         """A verbatim evidence quote around the normalised span: its sentence, or the clauses nearest it."""
         s, e = self.sentence_of(start)
         e = max(e, min(end, len(self.norm)))
+        # Only clauses within 2 * limit of the mention can be quoted: look no further (a long sentence stays linear).
+        s, e = max(s, start - 2 * limit), min(e, max(end, start) + 2 * limit)
         if len(self.original(s, e).strip()) <= limit:
             return self.original(s, e).strip()
         cuts = [s] + [i + 1 for i in range(s, e) if self.norm[i] in _CLAUSE_END] + [e]
@@ -468,6 +511,7 @@ class _Finder:
     def make(self, type_: str, start: int, end: int, **kw) -> Candidate:
         a, b = self.doc.original_span(start, end)
         s, e = self.doc.sentence_of(start)
+        s, e = max(s, start - SENTENCE_CONTEXT), min(e, end + SENTENCE_CONTEXT)  # one long "sentence" is not copied per mention
         kw.setdefault("label", self.doc.label(start, end))
         return Candidate(type_, self.doc.text[a:b], a, b, self.doc.original(s, e).strip(), norm_span=(start, end), **kw)
 
@@ -639,10 +683,18 @@ class _Finder:
 
     def mark_short_forms(self, names: list[Candidate]) -> list[Candidate]:
         """A name that is the tail of a longer name in the same text is probably its short form."""
-        labels = {c.label for c in names}
+        norm = self.doc.norm
+        spans: dict[str, list[tuple[int, int]]] = {}
         for c in names:
-            longer = sorted((l for l in labels if l != c.label and l.endswith(c.label)
-                             and self.doc.norm.count(normalize(l)) > 0), key=len)
+            spans.setdefault(c.label, []).append(c.norm_span)
+        # A label is in the text when one of its mentions normalises to it (else look for it once).
+        present = {l for l, ss in spans.items() if any(norm[a:b] == normalize(l) for a, b in ss[:3]) or normalize(l) in norm}
+        by_tail: dict[str, list[str]] = {}  # every proper tail of a label present → the labels ending with it
+        for l in present:
+            for i in range(1, len(l)):
+                by_tail.setdefault(l[i:], []).append(l)
+        for c in names:
+            longer = sorted(by_tail.get(c.label, ()), key=lambda l: (len(l), l))
             if longer:
                 c.confidence = "low"
                 c.note = f"short form of {longer[0]}?"
@@ -650,9 +702,12 @@ class _Finder:
 
     def demote_name_parts(self, known: list[Candidate], names: list[Candidate]) -> None:
         """A known label that ends a longer new name is that name's generic head (…居民区业主委员会)."""
+        by_end: dict[int, list[Candidate]] = {}
+        for c in names:
+            by_end.setdefault(c.norm_span[1], []).append(c)
         for k in known:
             ks, ke = k.norm_span
-            for c in names:
+            for c in by_end.get(ke, ()):
                 cs, ce = c.norm_span
                 if cs < ks and ke == ce:
                     k.confidence = "low"
@@ -698,37 +753,41 @@ class _Finder:
     def mechanisms(self, known: list[Candidate], names: list[Candidate], documents: list[Candidate]) -> list[Candidate]:
         norm, p = self.doc.norm, self.p
         out: list[Candidate] = []
-        taken = [c.norm_span for c in known if c.confidence == "high"] + [c.norm_span for c in documents]
+        taken = _SpanIndex([c.norm_span for c in known if c.confidence == "high"] + [c.norm_span for c in documents])
         name_spans = {c.norm_span for c in names}
-        known_spans = [c.norm_span for c in known]
+        name_index = _SpanIndex(name_spans)
+        known_spans = _SpanIndex(c.norm_span for c in known)
+        org_suffixes = [s for s in p["suffix_map"] if p["suffix_map"][s]["type"] == "organization"]
         for open_, close in self.quotes():
+            if not 2 <= close - open_ - 1 <= p["max_quoted"]:
+                continue
             inner = norm[open_ + 1:close]
-            if any(a <= open_ and close < b for a, b in known_spans):
+            if any(a <= open_ and close < b for a, b in known_spans.near(open_, open_ + 1)):
                 continue  # a quote inside a known label: “两新”组织
-            if not 2 <= len(inner) <= p["max_quoted"] or any(ch in _SENTENCE_END or ch == "," for ch in inner):
+            if any(ch in _SENTENCE_END or ch == "," for ch in inner):
                 continue
             if inner in self.index or (open_ + 1, close) in name_spans:
                 continue
-            if any(inner.endswith(s) for s in p["suffix_map"] if p["suffix_map"][s]["type"] == "organization") \
-                    and any(cs >= open_ and ce <= close for cs, ce in name_spans):
+            if any(inner.endswith(s) for s in org_suffixes) \
+                    and any(cs >= open_ and ce <= close for cs, ce in name_index.near(open_, close + 1)):
                 continue  # a quoted organisation name: reported as an organisation
             end = close + 1
             head = next((h for h in p["heads"] if norm.startswith(h, end)), None)
             if head and end + len(head) in self.bounds:
                 end += len(head)
             out.append(self.make("mechanism", open_, end, section="mechanisms"))
-            taken.append((open_, end))
+            taken.add((open_, end))
         for regex in p["formula_res"]:
             for m in regex.finditer(norm):
                 s, e = m.span()
                 e = self.formula_end(s, e)
-                if e is None or any(a < e and s < b for a, b in taken):
+                if e is None or taken.overlaps(s, e):
                     continue
                 tail = norm[s + 2:e]
                 if any(tail.endswith(x) for x in p["suffix_map"]):
                     continue  # 两个居民区: a count of places, not a formula
                 out.append(self.make("mechanism", s, e, section="mechanisms", note="numbered formula"))
-                taken.append((s, e))
+                taken.add((s, e))
         return out
 
     def formula_end(self, s: int, e: int) -> int | None:
@@ -770,26 +829,26 @@ class _Finder:
     # ------------------------------------------------------------ dates and numbers
 
     def dates(self) -> list[Candidate]:
-        out, taken = [], []
+        out, taken = [], _SpanIndex()
         for regex in _DATE_PATTERNS:
             for m in regex.finditer(self.doc.norm):
-                if any(a < m.end() and m.start() < b for a, b in taken):
+                if taken.overlaps(*m.span()):
                     continue
                 iso = _iso_date(*m.groups())
                 if iso is None:
                     continue
-                taken.append(m.span())
+                taken.add(m.span())
                 out.append(self.make("date", m.start(), m.end(), value=iso))
         return out
 
     def numbers(self, taken: list[Candidate]) -> list[Candidate]:
         p, norm = self.p, self.doc.norm
-        spans = [c.norm_span for c in taken]
+        spans = _SpanIndex(c.norm_span for c in taken)
         out = []
         found = [(m, False) for m in p["number_re"].finditer(norm)] + [(m, True) for m in p["cn_number_re"].finditer(norm)]
         for m, chinese in sorted(found, key=lambda x: x[0].start()):
             s, e = m.span()
-            if any(a < e and s < b for a, b in spans):
+            if spans.overlaps(s, e):
                 continue
             if chinese:
                 value = _chinese_number(m.group(1))
@@ -805,7 +864,7 @@ class _Finder:
             if approx:
                 cand.note = "approximate"
             out.append(cand)
-            spans.append((s, e))
+            spans.add((s, e))
         return out
 
     def counted_noun(self, s: int, e: int, how: str) -> str:
