@@ -37,11 +37,16 @@ def build(cases: Iterable[str] = (), bundled: bool = True, output: str | None = 
     return {"triples": len(kg), "sources": kg.sources, "files": kg.files, "output": output, "format": fmt}
 
 
-def validate(cases: Iterable[str] = (), bundled: bool = True, shacl: bool = True, engine: str = "oxigraph") -> dict:
-    """Check case files (raises `CaseErrors`) and the built graph against the SHACL shapes."""
+def validate(cases: Iterable[str] = (), bundled: bool = True, shacl: bool = True, engine: str = "oxigraph",
+             rules: bool = True) -> dict:
+    """Check case files (raises `CaseErrors`), the built graph against the SHACL shapes, and the validation rules
+    (`lianjian/ontology/rules/*.rq`): "findings" lists each place that breaks a rule, located in its case file."""
+    from lianjian.graph.rules import check_rules
+
     kg = KnowledgeGraph.from_cases(cases, bundled=bundled, engine=engine)
     corpus = kg.corpus
     report = kg.validate() if shacl else None
+    findings = [f.as_dict() for f in check_rules(kg)] if rules else []
     return {
         "files": corpus.files,
         "sources": len(corpus.sources),
@@ -49,6 +54,7 @@ def validate(cases: Iterable[str] = (), bundled: bool = True, shacl: bool = True
         "references": len(corpus.references),
         "triples": len(kg),
         "shacl": None if report is None else {"conforms": report.conforms, "violations": [str(v) for v in report.violations]},
+        "findings": findings,
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import json
 import sys
@@ -95,11 +96,17 @@ def build(cases, no_bundled, output, fmt, engine, cache_dir):
 @cli.command()
 @case_options
 @click.option("--no-shacl", is_flag=True, help="Skip the SHACL check of the built graph.")
+@click.option("--strict", is_flag=True, help="Treat the codebook rules' warnings as errors (exit 1).")
 @format_option(("table", "json"), "table")
-def validate(cases, no_bundled, no_shacl, fmt):
-    """Check case files and the built graph (SHACL); exit 1 on any problem."""
+def validate(cases, no_bundled, no_shacl, strict, fmt):
+    """Check case files, the built graph (SHACL) and the codebook rules; exit 1 on any problem.
+
+    The rules (lianjian/ontology/rules/*.rq) print located warnings; --strict makes them errors.
+    """
     result = api.validate(cases, bundled=not no_bundled, shacl=not no_shacl)
     shacl = result["shacl"]
+    findings = result["findings"]
+    failing = [f for f in findings if strict or f["severity"] == "error"]
     if fmt == "json":
         click.echo(json.dumps(result, ensure_ascii=False, indent=1))
     else:
@@ -109,7 +116,17 @@ def validate(cases, no_bundled, no_shacl, fmt):
             for v in shacl["violations"]:
                 click.echo(f"SHACL: {v}", err=True)
             click.echo("SHACL: conforms" if shacl["conforms"] else f"SHACL: {len(shacl['violations'])} violations")
-    if shacl is not None and not shacl["conforms"]:
+        for f in findings:
+            where = f"{f['file']}:{f['line']}:{f['column']}" if f["file"] else f["focus"]
+            click.echo(f"{where}: {f['message']} [{f['rule']}]", err=True)
+        if findings:
+            per_rule = collections.Counter(f["rule"] for f in findings)
+            detail = ", ".join(f"{n} {rule}" for rule, n in sorted(per_rule.items()))
+            what = "errors" if strict else "warnings"
+            click.echo(f"Rules: {len(findings)} {what} ({detail})" + ("" if strict else "; --strict makes them errors"))
+        else:
+            click.echo("Rules: no findings")
+    if (shacl is not None and not shacl["conforms"]) or failing:
         sys.exit(1)
 
 

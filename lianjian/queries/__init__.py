@@ -11,8 +11,9 @@ A query file starts with ``#`` (SPARQL) or ``//`` (Cypher) header lines::
 A parameter's type says how a value given on the command line becomes an RDF
 term: ``entity`` (an id → ``id:`` IRI), ``mechanism``, ``sector``,
 ``relation``, ``source`` (ids in those namespaces), ``iri``, ``string``,
-``integer``. Values are bound as terms (initial bindings), never pasted into
-the query text.
+``name`` (text to match names with: NFKC-folded, Traditional converted to
+Simplified, so 凝博館 finds 凝博馆), ``integer``. Values are bound as terms
+(initial bindings), never pasted into the query text.
 """
 
 from __future__ import annotations
@@ -28,11 +29,25 @@ from rdflib import XSD, Literal, URIRef
 from lianjian.errors import UsageError
 from lianjian.namespace import ID, MECHANISM, RELATION, SECTOR, SOURCE
 
-__all__ = ["Parameter", "CannedQuery", "sparql_catalogue", "cypher_catalogue", "internal_query", "get_query", "parse_query_file", "PARAM_TYPES"]
+__all__ = ["Parameter", "CannedQuery", "sparql_catalogue", "cypher_catalogue", "internal_query", "get_query", "parse_query_file", "PARAM_TYPES", "simplified_name"]
 
 QUERY_DIR = Path(str(resources.files("lianjian") / "queries"))
 _HEADER = re.compile(r"^\s*(?:#|//)\s*([a-z_]+)\s*:\s*(.*?)\s*$")
 _PARAM = re.compile(r"^([a-z_][a-z0-9_]*)\s*(?:\((\w+)\))?\s*(?:=\s*([^|]*?))?\s*(?:\|\s*(.*))?$")
+
+
+def simplified_name(text: str) -> str:
+    """A name as search compares it: NFKC-folded (full-width to half-width) and Traditional converted to Simplified.
+
+    >>> simplified_name("凝博館 ＡＢ")
+    '凝博馆 AB'
+    """
+    import unicodedata
+
+    from lianjian.loaders.text import to_simplified
+
+    return to_simplified(unicodedata.normalize("NFKC", text))
+
 
 _NODE_ID = re.compile(r"[a-z0-9]+(?:--?[a-z0-9]+)*")  # curators' ids and minted ids
 
@@ -44,6 +59,7 @@ PARAM_TYPES = {
     "source": lambda v: SOURCE[v],
     "iri": URIRef,
     "string": Literal,
+    "name": lambda v: Literal(simplified_name(v)),
     "integer": lambda v: Literal(int(v), datatype=XSD.integer),
 }
 
@@ -81,6 +97,8 @@ class CannedQuery:
     description: str = ""
     parameters: list[Parameter] = field(default_factory=list)
     twin: str | None = None
+    #: Every header field as written (``message``, ``severity`` … of validation rules).
+    fields: dict[str, str] = field(default_factory=dict)
 
     def bindings(self, values: dict[str, str]) -> dict:
         """RDF terms for the given parameter values, defaults filling the rest."""
@@ -121,6 +139,7 @@ def parse_query_file(path: Path, language: str) -> CannedQuery:
                 break
             continue
         key, value = m.groups()
+        q.fields.setdefault(key, value)
         if key == "name":
             q.name = value
         elif key in ("title_zh", "title_en", "description", "twin"):
