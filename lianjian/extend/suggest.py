@@ -162,6 +162,24 @@ def _align(text: str) -> tuple[str, list[int]]:
     return norm, origin
 
 
+#: Characters a source document may not hold: its quotes would carry them into case files, which refuse them.
+_SOURCE_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def _check_text(text: str, encoding: str, name: str) -> None:
+    """Refuse a decoded document that is not plain text: binary, an unknown encoding, or control characters."""
+    damaged = text.count("\ufffd")
+    if "damaged" in encoding and damaged > max(2, len(text) // 200):
+        raise DataError(f"{name}: not text in UTF-8, UTF-16, GB18030 or Big5 ({damaged} bytes cannot be decoded); "
+                        "convert it to UTF-8")
+    bad = _SOURCE_CONTROL.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
+        what = "binary data, not text" if bad.group() == "\x00" else "a control character"
+        raise DataError(f"{name}:{line}:{col}: U+{ord(bad.group()):04X} is {what}; give a plain text document")
+
+
 def _check_size(size: int, name: str) -> None:
     """Refuse a document over MAX_SOURCE_BYTES with one line saying what to do."""
     if size > MAX_SOURCE_BYTES:
@@ -229,6 +247,7 @@ class SourceDocument:
         if isinstance(source, bytes):
             _check_size(len(source), "<bytes>")
             text, enc = decode_source(source)
+            _check_text(text, enc, "<bytes>")
             return cls(text, "<bytes>", enc)
         if isinstance(source, Path) or (isinstance(source, str) and "\n" not in source and len(source) < 1024
                                          and (Path(source).is_file() or _looks_like_path(source))):
@@ -244,6 +263,7 @@ class SourceDocument:
             text, enc = decode_source(raw)
             if not text.strip():
                 raise DataError(f"{path}: the document is empty")
+            _check_text(text, enc, str(path))
             return cls(text, path.name, enc)
         _check_size(len(str(source).encode("utf-8", "surrogatepass")), "<text>")
         return cls(str(source))
