@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import networkx as nx
 
-__all__ = ["projection_bytes", "flat_graph", "EXCHANGE_FORMATS", "WHAT"]
+__all__ = ["projection_bytes", "flat_graph", "safe_text", "EXCHANGE_FORMATS", "WHAT"]
 
 #: Exchange formats of the projection.
 EXCHANGE_FORMATS = ("graphml", "gexf")
@@ -22,14 +23,31 @@ WHAT = ("ties", "all")
 _JSON_KEYS = {"evidence"}
 
 
+#: Characters XML 1.0 cannot hold (and controls a CSV reader chokes on): written as visible escapes instead.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def safe_text(text: str) -> str:
+    r"""`text` with the characters XML 1.0 cannot hold written as escapes (a NUL becomes ``\x00``).
+
+    >>> safe_text("a" + chr(11) + "b")
+    'a\\x0bb'
+    """
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
+
+
 def _plain(key: str, v):
     if key in _JSON_KEYS and isinstance(v, (list, tuple)):
         return json.dumps([x if isinstance(x, dict) else {"quote": x[0], "source": x[1]} for x in v], ensure_ascii=False)
     if isinstance(v, (set, frozenset, list, tuple)):
-        return ";".join(sorted(str(x) for x in v))
-    if isinstance(v, bool) or isinstance(v, (str, int, float)):
+        return safe_text(";".join(sorted(str(x) for x in v)))
+    if isinstance(v, str):
+        return safe_text(v)
+    if isinstance(v, float) and v != v:
+        return None  # NaN: no value
+    if isinstance(v, (bool, int, float)):
         return v
-    return None if v is None else str(v)
+    return None if v is None else safe_text(str(v))
 
 
 def flat_graph(g: nx.Graph) -> nx.Graph:
@@ -61,13 +79,14 @@ def flat_graph(g: nx.Graph) -> nx.Graph:
                 if k in d:
                     v = d[k]
                     d[k] = float(v) if numbers else (str(v).lower() if isinstance(v, bool) else str(v))
+    ident = {n: safe_text(n) if isinstance(n, str) else n for n, _ in nodes}
     for n, d in nodes:
-        out.add_node(n, **d)
+        out.add_node(ident[n], **d)
     for a, b, k, d in edges:
         if k is None:
-            out.add_edge(a, b, **d)
+            out.add_edge(ident[a], ident[b], **d)
         else:
-            out.add_edge(a, b, key=k, **d)
+            out.add_edge(ident[a], ident[b], key=k, **d)
     return out
 
 
@@ -112,4 +131,19 @@ def projection_bytes(g: nx.DiGraph, fmt: str, what: str = "ties") -> bytes:
         nx.write_graphml(flat, buf, encoding="utf-8")
     else:
         nx.write_gexf(_with_viz(flat), buf, encoding="utf-8", version="1.3")
-    return buf.getvalue()
+    data = buf.getvalue()
+    _check_well_formed(data, fmt)
+    return data
+
+
+def _check_well_formed(data: bytes, fmt: str) -> None:
+    """Refuse to hand back an export that an XML parser would reject (a bug, but never exit 0 with it)."""
+    import xml.parsers.expat
+
+    parser = xml.parsers.expat.ParserCreate()
+    try:
+        parser.Parse(data, True)
+    except xml.parsers.expat.ExpatError as exc:
+        from lianjian.errors import DataError
+
+        raise DataError(f"the {fmt} export is not well-formed XML ({exc}); nothing was written") from None

@@ -20,6 +20,7 @@ from pathlib import Path
 import networkx as nx
 
 from lianjian.errors import DataError, UsageError
+from lianjian.graph.exchange import safe_text
 from lianjian.io import atomic_directory
 
 __all__ = ["export_neo4j", "check_directory", "neo4j_tables", "Neo4jTables", "FILES", "ARRAY_DELIMITERS"]
@@ -186,13 +187,13 @@ def _cell(value, kind: str, delimiter: str) -> str:
         return ""
     if kind == "string[]":
         items = value if isinstance(value, (list, tuple, set, frozenset)) else [value]
-        return delimiter.join(sorted(str(x) for x in items) if isinstance(items, (set, frozenset)) else
-                              [str(x) for x in items])
+        return safe_text(delimiter.join(sorted(str(x) for x in items) if isinstance(items, (set, frozenset)) else
+                                        [str(x) for x in items]))
     if kind == "boolean":
         return "true" if value else "false"
     if kind == "double":
         return repr(float(value))
-    return str(value)
+    return safe_text(str(value))
 
 
 # ---------------------------------------------------------------------- scripts
