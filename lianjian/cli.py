@@ -180,6 +180,11 @@ def _stats_text(result: dict) -> str:
         lines.append(f"  {s['sector']:<24} {s['organizations']:>5}  {s['label_zh']} / {s['label_en']}")
     m = result["mechanisms"]
     lines += ["", f"Mechanism concepts: {m['concepts']}, hierarchy {m['depth']} levels deep"]
+    c = result["sector_coverage"]
+    lines += ["", f"Relationships with a sector at every end: {c['with_sectors']} of {c['relationships']} ({c['percent']:.1f}%)"]
+    lines += ["", "Stated and inferred:"]
+    for what, n in result["basis"].items():
+        lines.append(f"  {what:<16} {n['stated']:>5} stated  {n['inferred']:>5} inferred")
     return "\n".join(lines)
 
 

@@ -336,3 +336,24 @@ def test_bundled_corpus_passes_validate_strict():
     result = CliRunner().invoke(cli, ["validate", "--strict"])
     assert result.exit_code == 0, "\n".join(result.output.splitlines()[-3:])
     assert "Rules: no findings" in result.output
+
+
+# ------------------------------------------------------------------ the qualifiers in `lianjian stats`
+
+
+def test_stats_reports_sector_coverage_and_stated_vs_inferred(tmp_path):
+    import json
+
+    folder = tmp_path / "cases"
+    folder.mkdir()
+    (folder / "a.yaml").write_text(NO_SECTOR, encoding="utf-8")
+    (folder / "b.yaml").write_text(INFERRED.replace("rule-case", "rule-case-b").replace("r-", "b-"), encoding="utf-8")
+    result = api.stats([str(folder)], bundled=False)
+    assert result["sector_coverage"] == {"relationships": 3, "with_sectors": 2, "percent": 66.7}
+    assert result["basis"]["relationships"] == {"stated": 1, "inferred": 2}
+    assert result["basis"]["posts"] == {"stated": 1, "inferred": 1}
+    table = CliRunner().invoke(cli, ["stats", "--no-bundled", "--cases", str(folder)])
+    assert "Relationships with a sector at every end: 2 of 3 (66.7%)" in table.output
+    assert "relationships        1 stated      2 inferred" in table.output
+    data = json.loads(CliRunner().invoke(cli, ["stats", "--no-bundled", "--cases", str(folder), "--format", "json"]).output)
+    assert data["sector_coverage"]["percent"] == 66.7
