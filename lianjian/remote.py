@@ -7,23 +7,25 @@ timeout, HTTP error, an answer that is not SPARQL results) becomes one line: a
 
 from __future__ import annotations
 
+import base64
+import contextlib
 import http.client
 import json
+import math
 import re
 import socket
+import threading
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from typing import Any, Iterator
 
 from rdflib import BNode, Literal, URIRef
 
-from lianjian.errors import DataError, UsageError
+from lianjian.errors import DataError, UsageError, printable
 from lianjian.namespace import sparql_prologue
 from lianjian.results import QueryResult
 
-__all__ = ["remote_select", "with_values", "parse_results", "graph_payloads", "push",
+__all__ = ["remote_select", "with_values", "parse_results", "graph_payloads", "push", "redact", "server_text", "check_timeout",
            "DEFAULT_TIMEOUT", "RESULTS_JSON"]
 
 DEFAULT_TIMEOUT = 30.0
@@ -56,6 +58,7 @@ def remote_select(endpoint: str, text: str, bindings: dict[str, Any] | None = No
                   timeout: float = DEFAULT_TIMEOUT) -> QueryResult:
     """Run a SELECT or ASK query on a SPARQL 1.1 Protocol endpoint, with the project's prefixes and `bindings`."""
     url = _check_url(endpoint, "--endpoint")
+    timeout = check_timeout(timeout)
     # The prefixes go on one line before the query's first, so the server's error positions keep its line numbers.
     query = sparql_prologue().replace("\n", " ") + with_values(text, bindings or {})
     # The form encoding: every SPARQL 1.1 server takes it (Virtuoso 7 does not answer a direct application/sparql-query POST).
@@ -142,10 +145,11 @@ def parse_results(body: bytes, where: str = "endpoint") -> QueryResult:
     >>> r.vars, r.rows
     (['o', 'n'], [[rdflib.term.URIRef('https://example.org/o'), None]])
     """
+    where = printable(redact(where))
     try:
         data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
-        line = _first_line(body)
+        line = server_text(body)
         hint = " (is this the query service, e.g. http://HOST:PORT/query?)" if line.startswith("HTML page") else ""
         raise DataError(f"{where}: the answer is not SPARQL results JSON: {line}{hint}") from None
     if not isinstance(data, dict) or not isinstance(data.get("head"), dict):
@@ -159,7 +163,7 @@ def parse_results(body: bytes, where: str = "endpoint") -> QueryResult:
     try:
         return QueryResult([str(v) for v in names], [[_term(row.get(v)) for v in names] for row in rows])
     except (AttributeError, KeyError, TypeError, ValueError) as exc:
-        raise DataError(f"{where}: a result row is not a SPARQL JSON binding: {exc}") from None
+        raise DataError(f"{where}: a result row is not a SPARQL JSON binding: {server_text(str(exc))}") from None
 
 
 def _term(cell: dict | None):
@@ -221,6 +225,7 @@ def push(kg, endpoint: str, graph: str | None = None, timeout: float = DEFAULT_T
     at; that graph and the ones after it keep their previous content.
     """
     url = _check_url(endpoint, "--endpoint")
+    timeout = check_timeout(timeout)
     if graph is not None and not _IRI.fullmatch(graph):
         raise UsageError(f"--graph {graph}: not an absolute IRI")
     if fmt not in PUSH_TYPES:
@@ -232,14 +237,17 @@ def push(kg, endpoint: str, graph: str | None = None, timeout: float = DEFAULT_T
         target = _graph_url(url, name)
         where = f"{url}: graph {'<' + name + '>' if name else 'default'} ({n} of {len(payloads)})"
         try:
-            _http("PUT", target, data, {"Content-Type": f"{PUSH_TYPES[fmt]}; charset=utf-8"}, timeout, where)
+            answer = _http("PUT", target, data, {"Content-Type": f"{PUSH_TYPES[fmt]}; charset=utf-8"}, timeout, where)
+            if server_text(answer).startswith("HTML page"):
+                raise DataError(f"{printable(redact(where))}: the answer is an HTML page, not a Graph Store's: {server_text(answer)}"
+                                " (is this the store service, e.g. http://HOST:PORT/store?)")
         except DataError as exc:
             done = f"; the {n - 1} graphs before it were replaced" if n > 1 else ""
             raise DataError(f"{exc} — push stopped; that graph keeps its previous content{done}") from None
         pushed.append({"graph": name, "triples": triples})
     table = QueryResult(["graph", "triples"], [[URIRef(p["graph"]) if p["graph"] else Literal("(default graph)"),
                                                 Literal(p["triples"])] for p in pushed])
-    return {"endpoint": url, "graphs": pushed, "triples": sum(p["triples"] for p in pushed),
+    return {"endpoint": redact(url), "graphs": pushed, "triples": sum(p["triples"] for p in pushed),
             "seconds": round(time.perf_counter() - started, 3), "table": table}
 
 
@@ -252,34 +260,125 @@ def _graph_url(url: str, name: str | None) -> str:
 # ---------------------------------------------------------------------- HTTP
 
 
+#: The largest answer body read from a server; a bigger one is cut off with a message.
+MAX_BODY = 256 * 1024 * 1024
+#: How much of a server's text (an error body) a message quotes.
+SERVER_TEXT = 200
+
+
+def check_timeout(timeout: float, option: str = "--timeout") -> float:
+    """`timeout` if it is a finite positive number of seconds; otherwise a usage error."""
+    try:
+        value = float(timeout)
+    except (TypeError, ValueError):
+        raise UsageError(f"{option} {timeout!r}: not a number of seconds") from None
+    if not math.isfinite(value) or value <= 0:
+        raise UsageError(f"{option} {timeout}: give a positive, finite number of seconds")
+    return value
+
+
+def redact(url: str) -> str:
+    """The URL with any user name and password replaced by `***`, for messages.
+
+    >>> redact("http://user:secret@example.org:8080/store?x=1")
+    'http://***@example.org:8080/store?x=1'
+    """
+    try:
+        parts = urllib.parse.urlsplit(url)
+    except ValueError:
+        return re.sub(r"//[^/@]*@", "//***@", url)
+    if "@" not in parts.netloc:
+        return url
+    return urllib.parse.urlunsplit(parts._replace(netloc="***@" + parts.netloc.rsplit("@", 1)[1]))
+
+
+def server_text(body: bytes | str, limit: int = SERVER_TEXT) -> str:
+    """The one way a server's text reaches a message: its first non-blank line (tags of an HTML page
+    dropped), control and invisible characters escaped, at most about `limit` characters."""
+    return printable(_first_line(body if isinstance(body, bytes) else body.encode("utf-8", "replace"), limit), limit)
+
+
 def _check_url(url: str, option: str) -> str:
-    """The URL, if it is an http(s) URL with a host; otherwise a usage error."""
+    """The URL, if it is an http(s) URL with a host; otherwise a usage error (the password never shown)."""
+    shown = printable(redact(url))
     try:
         parts = urllib.parse.urlsplit(url)
         parts.port  # noqa: B018 — raises ValueError for a bad port
     except ValueError as exc:
-        raise UsageError(f"{option} {url}: malformed URL ({exc})") from None
+        raise UsageError(f"{option} {shown}: malformed URL ({printable(redact(str(exc)))})") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"{option} {url}: not an http:// or https:// URL with a host")
+        raise UsageError(f"{option} {shown}: not an http:// or https:// URL with a host")
+    if any(c.isspace() or ord(c) < 0x20 or ord(c) == 0x7f for c in url):
+        raise UsageError(f"{option} {shown}: white space or control characters in the URL")
     return url
 
 
-def _http(method: str, url: str, body: bytes | None, headers: dict, timeout: float, where: str) -> bytes:
-    """Send one request and return the answer's body; every failure is one `DataError` line."""
-    request = urllib.request.Request(url, data=body, method=method, headers=headers)
+def _http(method: str, url: str, body: bytes | None, headers: dict, timeout: float, where: str,
+          max_body: int | None = None) -> bytes:
+    """Send one request and return the answer's body; every failure is one `DataError` line.
+
+    `timeout` bounds the whole exchange (connecting, sending, the headers and the body), not just each
+    read, so a server that drips its answer or streams forever is cut off; bodies over `max_body` bytes
+    are refused. A user name and password in the URL are sent as Basic authentication, never shown.
+    """
+    timeout = check_timeout(timeout)
+    limit = MAX_BODY if max_body is None else max_body
+    where = printable(redact(where))
+    parts = urllib.parse.urlsplit(url)
+    headers = {**headers, "Connection": "close"}
+    if parts.username is not None:
+        token = f"{urllib.parse.unquote(parts.username)}:{urllib.parse.unquote(parts.password or '')}"
+        headers["Authorization"] = "Basic " + base64.b64encode(token.encode("utf-8")).decode("ascii")
+    path = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
+    cls = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    conn = cls(parts.hostname, parts.port, timeout=timeout)
+    expired = threading.Event()
+
+    def cut_off() -> None:
+        expired.set()
+        sock = conn.sock
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    timer = threading.Timer(timeout, cut_off)
+    timer.daemon = True
+    timer.start()
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.read()
-    except urllib.error.HTTPError as exc:
-        try:
-            detail = _first_line(exc.read())
-        except Exception:
-            detail = ""
-        raise DataError(f"{where}: HTTP {exc.code} {exc.reason}" + (f": {detail}" if detail else "")) from None
-    except urllib.error.URLError as exc:
-        raise DataError(f"{where}: {_reason(exc.reason, timeout)}") from None
-    except (OSError, http.client.HTTPException) as exc:
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        declared = response.getheader("Content-Length")
+        if declared and declared.isdigit() and int(declared) > limit:
+            raise DataError(f"{where}: the answer is {int(declared):,} bytes, over the limit of {limit:,}")
+        chunks, size = [], 0
+        while True:
+            chunk = response.read1(65536) if response.status < 400 or size < 65536 else b""
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > limit:
+                raise DataError(f"{where}: the answer is over the limit of {limit:,} bytes (cut off)")
+            chunks.append(chunk)
+        if expired.is_set():
+            raise TimeoutError
+        data = b"".join(chunks)
+        if response.status >= 400:
+            detail = server_text(data) if data.strip() else ""
+            raise DataError(f"{where}: HTTP {response.status} {printable(response.reason or '', SERVER_TEXT)}"
+                            + (f": {detail}" if detail else ""))
+        if response.status >= 300:
+            raise DataError(f"{where}: HTTP {response.status} {printable(response.reason or '', SERVER_TEXT)}"
+                            " (a redirect; give the address it points to)")
+        return data
+    except DataError:
+        raise
+    except (OSError, http.client.HTTPException, ValueError) as exc:
+        if expired.is_set():
+            exc = TimeoutError()
         raise DataError(f"{where}: {_reason(exc, timeout)}") from None
+    finally:
+        timer.cancel()
+        conn.close()
 
 
 def _reason(reason: Any, timeout: float) -> str:
