@@ -139,7 +139,7 @@ def render(result: QueryResult, fmt: str = "table") -> str:
         w = csv.writer(out, lineterminator="\r\n")
         w.writerow(result.vars)
         for row in result.rows:
-            w.writerow(["" if t is None else (f"_:{t}" if isinstance(t, BNode) else str(t)) for t in row])
+            w.writerow(["" if t is None else (f"_:{t}" if isinstance(t, BNode) else _cell(t)) for t in row])
         return out.getvalue()
     if fmt == "tsv":
         lines = ["\t".join(f"?{v}" for v in result.vars)]
@@ -161,11 +161,42 @@ def render(result: QueryResult, fmt: str = "table") -> str:
     raise UsageError(f"--format: unknown format {fmt!r} (choose {', '.join(FORMATS)})")
 
 
+#: First characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def neutralise(text: str) -> str:
+    """A cell's text that a spreadsheet will not run: one starting like a formula gets a leading `'` (OWASP).
+
+    >>> neutralise("=SUM(A1)"), neutralise("-1+2"), neutralise("党建")
+    ("'=SUM(A1)", "'-1+2", '党建')
+    """
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def _is_number(t) -> bool:
+    """A numeric literal whose text is a plain number (which a spreadsheet reads as a number, not a formula)."""
+    if not (isinstance(t, Literal) and t.datatype and str(t.datatype) in _NUMERIC):
+        return False
+    try:
+        float(str(t))
+    except ValueError:
+        return False
+    return all(c in "0123456789+-.eE" for c in str(t))
+
+
+def _cell(t) -> str:
+    """A CSV cell: the term's text, neutralised unless it is a plain number."""
+    return str(t) if _is_number(t) else neutralise(str(t))
+
+
 def _tsv(t) -> str:
     if t is None:
         return ""
-    if isinstance(t, Literal) and t.datatype and str(t.datatype) in (str(XSD.integer), str(XSD.decimal), str(XSD.double)):
+    if _is_number(t):
         return str(t)
+    if isinstance(t, Literal):
+        t = Literal(neutralise(str(t)), lang=t.language, datatype=t.datatype)
     return t.n3().replace("\t", "\\t").replace("\n", "\\n")
 
 
