@@ -2,11 +2,18 @@
 
 A warm build (nothing changed) opens the stored graph; a build after some case
 files changed re-checks only those files, re-links the corpus from the link
-summaries kept beside the graph (graph/links.pickle), and replaces only the named
+summaries kept beside the graph (graph/links.json), and replaces only the named
 graphs of the documents whose content or links changed. Anything global (ontology, vocabulary
 extensions, recorded offsets, the set of files, the shared file) changing means
 a full rebuild. A build that dies half-way leaves no manifest, so the next build
 starts over.
+
+Nothing in the cache folder can run code: every file is JSON (tagged, so tuples, sets and
+IRIs come back as they went in; only the types below are rebuilt), behind a header that names
+the format version, the code version, what the file is for and the SHA-256 of its body. A file
+that is truncated, edited, swapped for another or written by another version fails that check
+and is ignored (rebuilt), never trusted. The store is tied to its manifest by its quad count and
+named graphs, checked on every open; a store that does not match is cleared and rebuilt.
 """
 
 from __future__ import annotations
@@ -15,15 +22,26 @@ import contextlib
 import fcntl
 import hashlib
 import json
+import datetime as _dt
+import math
 import os
-import pickle
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 
 from lianjian import __version__
+from lianjian.errors import UsageError
 
-__all__ = ["BuildCache", "default_cache_dir"]
+__all__ = ["BuildCache", "default_cache_dir", "dump_entry", "load_entry", "FORMAT"]
+
+#: Bump when the layout of cached files changes; files of another format are ignored.
+FORMAT = 3
+_MAGIC = "lianjian-cache"
+
+
+#: The end of the one check message that depends on the day it is made (`loaders.cases.date_problem`).
+TIME_DEPENDENT = "is in the future"
 
 
 def default_cache_dir() -> Path:
@@ -35,13 +53,138 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+# ---------------------------------------------------------------------- a data-only codec
+
+
+def _encode(value):
+    """`value` as JSON data in which every object is a one-key tag; refuses types it cannot rebuild."""
+    from rdflib import URIRef
+
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else {"F": repr(value)}
+    if isinstance(value, list):
+        return [_encode(v) for v in value]
+    if isinstance(value, tuple):
+        return {"T": [_encode(v) for v in value]}
+    if isinstance(value, (set, frozenset)):
+        return {"S": [_encode(v) for v in sorted(value, key=repr)]}
+    if isinstance(value, dict):
+        return {"D": [[_encode(k), _encode(v)] for k, v in value.items()]}
+    if isinstance(value, URIRef):
+        return {"U": str(value)}
+    if isinstance(value, _dt.datetime):
+        return {"t": value.isoformat()}
+    if isinstance(value, _dt.date):
+        return {"d": value.isoformat()}
+    from lianjian.ontology import Vocabulary
+
+    if type(value) is Vocabulary:
+        return {"V": [_encode(value.kinds), _encode(value.concepts), _encode(value.broader)]}
+    raise TypeError(f"cannot cache a {type(value).__name__}")
+
+
+def _decode_object(obj: dict):
+    from rdflib import URIRef
+
+    if len(obj) != 1:
+        raise ValueError("not a cache tag")
+    (tag, value), = obj.items()
+    if tag == "T":
+        return tuple(value)
+    if tag == "S":
+        return frozenset(value)
+    if tag == "D":
+        return {k: v for k, v in value}
+    if tag == "U":
+        return URIRef(value)
+    if tag == "F":
+        return float(value)
+    if tag == "t":
+        return _dt.datetime.fromisoformat(value)
+    if tag == "d":
+        return _dt.date.fromisoformat(value)
+    if tag == "V":
+        from lianjian.ontology import Vocabulary
+
+        return Vocabulary(*value)
+    raise ValueError(f"unknown cache tag {tag!r}")
+
+
+def dump_entry(purpose: str, value) -> bytes:
+    """`value` as a cache file for `purpose`: a header line (format, code version, purpose, body digest), then JSON."""
+    body = json.dumps(_encode(value), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    header = {"magic": _MAGIC, "format": FORMAT, "version": __version__, "for": purpose, "sha256": _sha(body), "size": len(body)}
+    return json.dumps(header, sort_keys=True).encode("ascii") + b"\n" + body
+
+
+def load_entry(data: bytes, purpose: str):
+    """The value of a cache file written by `dump_entry` for this `purpose`; ValueError if anything does not match."""
+    head, sep, body = data.partition(b"\n")
+    if not sep:
+        raise ValueError("no header")
+    header = json.loads(head.decode("ascii"))
+    expected = {"magic": _MAGIC, "format": FORMAT, "version": __version__, "for": purpose, "sha256": _sha(body), "size": len(body)}
+    if header != expected:
+        raise ValueError("header does not match")
+    return json.loads(body.decode("utf-8"), object_hook=_decode_object)
+
+
+def _read_entry(path: Path, purpose: str, limit: int = 1 << 30):
+    """The checked value of one cache file, or None (missing, not a regular file, too big, tampered, other version)."""
+    try:
+        with open(path, "rb", opener=lambda p, f: os.open(p, f | os.O_NOFOLLOW | os.O_NONBLOCK)) as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode) or os.fstat(fh.fileno()).st_size > limit:
+                return None
+            return load_entry(fh.read(), purpose)
+    except (OSError, ValueError, TypeError, UnicodeDecodeError, RecursionError):
+        return None
+
+
+def _write_entry(path: Path, purpose: str, value) -> bool:
+    """Write one cache file atomically; False (nothing written) if the value holds a type the cache cannot keep."""
+    try:
+        data = dump_entry(purpose, value)
+    except (TypeError, ValueError, RecursionError):
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".lianjian-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    return True
+
+
 class BuildCache:
     """A folder holding cached file checks (files/) and the last built graph (graph/)."""
 
-    def __init__(self, root: str | Path):
+    def __init__(self, root: str | Path, option: str = "--cache"):
         self.root = Path(root)
-        (self.root / "files").mkdir(parents=True, exist_ok=True)
+        if self.root.exists() and not self.root.is_dir():
+            raise UsageError(f"{option} {root}: exists and is not a folder")
+        try:
+            (self.root / "files").mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"{option} {root}: cannot use this folder: {exc.strerror or exc}") from None
         self._hashes: dict[str, str] = {}
+        self._clean_stale()
+
+    def _clean_stale(self) -> None:
+        """Remove temporary files of our own naming left by a build that was killed (older than an hour)."""
+        import time
+
+        limit = time.time() - 3600
+        for folder in (self.root / "files", self.root / "graph"):
+            for tmp in folder.glob(".lianjian-*.tmp"):
+                with contextlib.suppress(OSError):
+                    if tmp.lstat().st_mtime < limit:
+                        tmp.unlink()
 
     # ------------------------------------------------------------------ files
 
@@ -59,28 +202,34 @@ class BuildCache:
 
     def _check_path(self, path: str, display: str, vocab) -> Path:
         key = _sha("\x1f".join([__version__, display, self.file_hash(path), self.vocabulary_fingerprint(vocab)]).encode())
-        return self.root / "files" / f"{key}.pickle"
+        return self.root / "files" / f"{key}.json"
 
     def get_check(self, path: str, display: str, vocab):
         """The cached `CheckedFile` for this exact file content, or None."""
         target = self._check_path(path, display, vocab)
         from lianjian.loaders.cases import CheckedFile
 
+        value = _read_entry(target, "check:" + target.stem)
+        if value is None:
+            return None
         try:
-            with open(target, "rb") as fh:
-                result = CheckedFile.from_tuple(pickle.load(fh))
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            result = CheckedFile.from_tuple(value)
+        except (AttributeError, TypeError, ValueError):
             return None
         if result.source is not None:
             result.source.path = path
         return result
 
     def put_check(self, path: str, display: str, vocab, checked) -> None:
+        if any(p.message.endswith(TIME_DEPENDENT) for p in checked.problems):
+            return  # "in the future" stops being true: such a check must be made again next time
         target = self._check_path(path, display, vocab)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(checked.to_tuple(), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, target)
+        try:
+            if _sha(Path(path).read_bytes()) != self.file_hash(path):
+                return  # the file changed while it was checked: the check belongs to neither content
+        except OSError:
+            return
+        _write_entry(target, "check:" + target.stem, checked.to_tuple())
 
     # ------------------------------------------------------------------ graph
 
@@ -93,31 +242,22 @@ class BuildCache:
         return self.root / "graph" / "manifest.json"
 
     def manifest(self) -> dict | None:
-        try:
-            return json.loads(self.manifest_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
+        """The checked manifest of the stored graph, or None."""
+        value = _read_entry(self.manifest_path, "manifest")
+        return value if isinstance(value, dict) else None
 
     def write_manifest(self, manifest: dict) -> None:
-        self.manifest_path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.manifest_path.parent, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(manifest, fh, ensure_ascii=False, indent=1, sort_keys=True)
-        os.replace(tmp, self.manifest_path)
+        _write_entry(self.manifest_path, "manifest", manifest)
 
     @property
     def links_path(self) -> Path:
-        return self.root / "graph" / "links.pickle"
+        return self.root / "graph" / "links.json"
 
     def links(self, key: str) -> dict | None:
         """The link index written with the manifest whose key is `key` (see `write_links`), or None."""
         from lianjian.loaders.links import SUMMARY_VERSION
 
-        try:
-            with open(self.links_path, "rb") as fh:
-                index = pickle.load(fh)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-            return None
+        index = _read_entry(self.links_path, "links")
         if not isinstance(index, dict) or index.get("key") != key or index.get("version") != (__version__, SUMMARY_VERSION):
             return None
         return index
@@ -128,10 +268,8 @@ class BuildCache:
 
         self.links_path.parent.mkdir(parents=True, exist_ok=True)
         index = {"key": key, "version": (__version__, SUMMARY_VERSION), "vocabulary": vocabulary, "files": files, "signatures": signatures}
-        fd, tmp = tempfile.mkstemp(dir=self.links_path.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.links_path)
+        if not _write_entry(self.links_path, "links", index):
+            self.links_path.unlink(missing_ok=True)
 
     def forget_graph(self) -> None:
         """Drop the manifest first (so a crash cannot leave a half-updated graph looking valid), then the store."""

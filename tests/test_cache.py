@@ -79,7 +79,7 @@ def test_rebuild_at_80_cases_equals_full_build(tmp_path, monkeypatch):
     write_synth(cases, 80, seed=6)
     cache = tmp_path / "cache"
     KnowledgeGraph.from_cases([cases], bundled=False, cache_dir=cache)
-    assert (cache / "graph" / "links.pickle").is_file()
+    assert (cache / "graph" / "links.json").is_file()
     path = cases / "synth-00040.yaml"
     text = path.read_text(encoding="utf-8")
     title = next(line for line in text.splitlines() if line.startswith("  title:"))

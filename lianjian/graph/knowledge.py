@@ -95,10 +95,9 @@ class KnowledgeGraph:
         from lianjian.loaders.evidence import OFFSETS_FILE, load_offsets
 
         cache = BuildCache(cache_dir)
-        try:
-            store = _open_disk_store(cache.store_path)
-        except OSError:
-            # Another process holds the cached store: build in memory instead (same result, slower).
+        store = _open_cached_store(cache)
+        if store is None:
+            # Another process holds the cached store (or it cannot be opened): build in memory (same result, slower).
             return cls.from_cases(dirs, bundled=bundled, engine="oxigraph", offsets=offsets)
         files = case_files(dirs, bundled)
         hashes = {d: cache.file_hash(p) for p, d in files}
@@ -113,6 +112,8 @@ class KnowledgeGraph:
         key = hashlib.sha256(json.dumps([context, hashes], sort_keys=True).encode("utf-8")).hexdigest()
         with cache.lock():
             manifest = cache.manifest()
+            if manifest and manifest.get("store") != _store_fingerprint(store):
+                manifest = None  # an empty, swapped or damaged store: never answer from it
             if manifest and manifest.get("key") == key:
                 return cls._open_store(store, manifest["sources"], manifest["files"])
             if manifest and manifest.get("context") == context:
@@ -132,8 +133,9 @@ class KnowledgeGraph:
             linked = relink(order, corpus.vocabulary)
             if linked is not None:
                 cache.write_links(key, corpus.vocabulary, {d: (hashes[d], s) for d, s in order}, linked.signatures)
-            cache.write_manifest({"key": key, "context": context, "docs": _doc_hashes(order, hashes), "sources": sorted(corpus.sources),
-                                  "files": corpus.files})
+            if _unchanged(files, hashes):
+                cache.write_manifest({"key": key, "context": context, "docs": _doc_hashes(order, hashes), "sources": sorted(corpus.sources),
+                                      "files": corpus.files, "store": _store_fingerprint(store)})
             kg = cls._open_store(store, sorted(corpus.sources), corpus.files)
             kg.corpus = corpus
             return kg
@@ -183,7 +185,9 @@ class KnowledgeGraph:
         cache.write_links(key, vocabulary, {d: (hashes[d], s) for d, s in order}, linked.signatures)
         sources = sorted(s[1][0] for _, s in order if s[1] is not None)
         names = [d for _, d in files]
-        cache.write_manifest({"key": key, "context": manifest["context"], "docs": docs, "sources": sources, "files": names})
+        if _unchanged(files, hashes):
+            cache.write_manifest({"key": key, "context": manifest["context"], "docs": docs, "sources": sources, "files": names,
+                                  "store": _store_fingerprint(store)})
         return cls._open_store(store, sources, names)
 
     @classmethod
@@ -398,6 +402,37 @@ def _doc_hashes(order: list[tuple[str, tuple]], hashes: dict[str, str]) -> dict[
         doc = summary[0]
         docs[doc] = hashlib.sha256((docs.get(doc, "") + hashes[display]).encode()).hexdigest()
     return docs
+
+
+def _open_cached_store(cache) -> "ox.Store | None":
+    """The cache's on-disk store; a damaged one (truncated files) is removed and made anew; None if it is
+    locked by another process or still cannot be opened."""
+    for attempt in (1, 2):
+        try:
+            return _open_disk_store(cache.store_path)
+        except OSError as exc:
+            if "lock" in str(exc).lower() or attempt == 2:
+                return None
+        except Exception:  # RocksDB reports corruption as RuntimeError
+            if attempt == 2:
+                return None
+        cache.forget_graph()
+    return None
+
+
+def _store_fingerprint(store: ox.Store) -> dict:
+    """What ties a store to its manifest: its quad count and its named graphs (checked on every open)."""
+    return {"quads": len(store), "graphs": sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))}
+
+
+def _unchanged(files: list, hashes: dict) -> bool:
+    """Whether every case file still has the content it had when the build began (else the build is not cached)."""
+    import hashlib
+
+    try:
+        return all(hashlib.sha256(Path(p).read_bytes()).hexdigest() == hashes[d] for p, d in files)
+    except OSError:
+        return False
 
 
 def _open_disk_store(path: Path) -> ox.Store:

@@ -604,10 +604,49 @@ def ladybug_database(kg, cache_dir: str | Path | None = None) -> Path:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"--db-dir {root}: cannot create the folder: {exc.strerror}") from None
+    if not root.is_dir():
+        raise UsageError(f"--db-dir {root}: exists and is not a folder")
     target = root / digest
-    if not (target / DB_FILE).is_file():
-        atomic_directory(target, lambda tmp: _fill_database(g, schema, tmp), option="--db-dir")
+    if not _intact(target, digest):
+        _OPEN.pop(str(target.resolve()), None)
+
+        def fill(tmp: Path) -> None:
+            _fill_database(g, schema, tmp)
+            _stamp(tmp, digest)
+
+        atomic_directory(target, fill, option="--db-dir")
     return target
+
+
+#: The file beside a LadybugDB database naming its projection digest and each file's size and SHA-256.
+STAMP_FILE = "lianjian-db.json"
+
+
+def _database_files(folder: Path) -> dict:
+    return {p.name: [p.stat().st_size, hashlib.sha256(p.read_bytes()).hexdigest()]
+            for p in sorted(folder.iterdir()) if p.is_file() and p.name != STAMP_FILE}
+
+
+def _stamp(folder: Path, digest: str) -> None:
+    """Record what the freshly built database in `folder` is, so that a damaged or swapped one is noticed."""
+    from lianjian.cache import dump_entry
+
+    (folder / STAMP_FILE).write_bytes(dump_entry("ladybug:" + digest, _database_files(folder)))
+
+
+def _intact(folder: Path, digest: str) -> bool:
+    """Whether `folder` holds the database built for `digest`, every file as it was written (checked once per process)."""
+    from lianjian.cache import load_entry
+
+    if str(folder.resolve()) in _OPEN:
+        return True
+    try:
+        if not (folder / DB_FILE).is_file() or folder.is_symlink():
+            return False
+        recorded = load_entry((folder / STAMP_FILE).read_bytes(), "ladybug:" + digest)
+        return recorded == _database_files(folder)
+    except (OSError, ValueError, TypeError, UnicodeDecodeError):
+        return False
 
 
 def _ladybug_connection(folder: Path):
@@ -801,7 +840,9 @@ def run_cypher_query(kg, name: str, params: dict[str, str] | None = None, engine
     if engine not in query_engines(q):
         raise UsageError(f"query '{name}' does not run on {engine} (it runs on {', '.join(query_engines(q))}); "
                          f"see docs/cypher.md")
-    terms = q.bindings(params or {})
+    from lianjian.graph.names import resolve_entity_params
+
+    terms = q.bindings(resolve_entity_params(kg, q, params))
     text = _engine_text(q, engine)
     used = set(parameter_names(text))
     known = {p.name: p for p in q.parameters}
