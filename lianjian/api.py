@@ -150,10 +150,15 @@ def analyze(name: str, cases: Iterable[str] = (), bundled: bool = True, engine: 
 
 
 def path(a: str, b: str, cases: Iterable[str] = (), bundled: bool = True, engine: str = "oxigraph"):
-    """Build the graph and find the shortest chain of relationships between entities `a` and `b`."""
+    """Build the graph and find the shortest chain of relationships between entities `a` and `b` (ids, or names in
+    Simplified or Traditional Chinese or aliases)."""
     from lianjian.graph.analytics import shortest_path
+    from lianjian.graph.names import looks_like_a_name, resolve_name
 
-    return shortest_path(KnowledgeGraph.from_cases(cases, bundled=bundled, engine=engine).to_networkx(), a, b)
+    kg = KnowledgeGraph.from_cases(cases, bundled=bundled, engine=engine)
+    g = kg.to_networkx()
+    a, b = (resolve_name(kg, n, which) if n not in g and looks_like_a_name(n) else n for n, which in ((a, "A"), (b, "B")))
+    return shortest_path(g, a, b)
 
 
 def push(endpoint: str, graph: str | None = None, cases: Iterable[str] = (), bundled: bool = True,
@@ -167,11 +172,11 @@ def push(endpoint: str, graph: str | None = None, cases: Iterable[str] = (), bun
     return push_graph(KnowledgeGraph.from_cases(cases, bundled=bundled, engine=engine), url, graph=graph, timeout=timeout)
 
 
-def synth(output: str, cases: int, seed: int = 0, progress=None) -> dict:
-    """Write a synthetic corpus of `cases` case files to the folder `output`."""
+def synth(output: str, cases: int, seed: int = 0, progress=None, force: bool = False) -> dict:
+    """Write a synthetic corpus of `cases` case files to the folder `output` (new or empty, or any with `force`)."""
     from lianjian.synth import write_synth
 
-    return write_synth(output, cases, seed, progress=progress)
+    return write_synth(output, cases, seed, progress=progress, force=force)
 
 
 def demo(output: str = "lianjian-network.html", engine: str = "oxigraph") -> dict:

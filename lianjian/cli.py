@@ -359,8 +359,9 @@ def viz(output, cases, no_bundled, engine, case_filter, sectors, mechanisms, aro
 @cli.command()
 @click.option("--cases", "count", type=click.IntRange(1, 100000), required=True, help="How many case files to write.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same files).")
-@output_option(required=True, help="Output folder (created or replaced atomically).")
-def synth(count, seed, output):
+@output_option(required=True, help="Output folder: new or empty (created atomically).")
+@click.option("--force", is_flag=True, help="Write into a folder that is not empty, replacing only the files synth writes.")
+def synth(count, seed, output, force):
     """Write a synthetic corpus of N case files in the real annotation format.
 
     About 2,000 triples per case: 5 cases ≈ 10k triples, 50 ≈ 100k, 500 ≈ 1M.
@@ -369,7 +370,7 @@ def synth(count, seed, output):
     if output == "-":
         raise click.BadParameter("synth writes a folder; give its name, not '-'", param_hint="-o")
     with _progress(count + 1, "writing case files") as bar:
-        result = api.synth(output, count, seed, progress=bar.update)
+        result = api.synth(output, count, seed, progress=bar.update, force=force)
     click.echo(f"Wrote {result['files']} files ({result['bytes'] / 1e6:.1f} MB) to {result['output']}", err=True)
 
 

@@ -186,19 +186,60 @@ def synth_files(cases: int, seed: int = 0) -> dict[str, str]:
     return files
 
 
-def write_synth(output: str | Path, cases: int, seed: int = 0, progress=None) -> dict:
-    """Write a synthetic corpus folder atomically; returns the file count and total size."""
+#: The list of files a `synth --force` run wrote into a folder it did not create (the only files a later run removes).
+MARKER = ".lianjian-synth.json"
+
+
+def write_synth(output: str | Path, cases: int, seed: int = 0, progress=None, force: bool = False) -> dict:
+    """Write a synthetic corpus folder; returns the file count and total size.
+
+    A new or empty folder is created atomically. A folder holding anything is refused unless `force`;
+    then only the files synth writes are replaced (and the ones an earlier forced run listed in MARKER
+    removed), every other file is left as it is. Nothing else is ever deleted.
+    """
+    import json
+    import os
+
     from lianjian.errors import UsageError
+    from lianjian.io import atomic_write
 
     if cases < 1:
         raise UsageError("--cases must be at least 1")
+    folder = Path(output)
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise UsageError(f"-o {output}: exists and is not a directory")
+    entries = sorted(os.listdir(folder)) if folder.is_dir() else []
+    if entries and not force:
+        shown = ", ".join(entries[:3]) + (", …" if len(entries) > 3 else "")
+        raise UsageError(f"-o {output}: the folder is not empty ({len(entries)} entries: {shown}); give a new or empty "
+                         "folder, or --force to replace only the files synth writes")
     files = synth_files(cases, seed)
+    if not entries:
+        def fill(tmp: Path) -> None:
+            for name, text in files.items():
+                (tmp / name).write_text(text, encoding="utf-8")
+                if progress:
+                    progress(1)
 
-    def fill(tmp: Path) -> None:
+        if folder.is_dir():
+            folder.rmdir()  # empty: nothing of the user's is lost
+        atomic_directory(output, fill)
+    else:
+        try:
+            earlier = json.loads((folder / MARKER).read_text(encoding="utf-8")).get("files", [])
+        except (OSError, ValueError, AttributeError):
+            earlier = []
+        for name in files:
+            if (folder / name).is_dir() or (folder / name).is_symlink():
+                raise UsageError(f"-o {output}: {name} is a folder or a link; synth will not replace it")
+        atomic_write(folder / MARKER, json.dumps({"files": sorted(set(earlier) | set(files))}, ensure_ascii=False))
         for name, text in files.items():
-            (tmp / name).write_text(text, encoding="utf-8")
+            atomic_write(folder / name, text)
             if progress:
                 progress(1)
-
-    atomic_directory(output, fill)
+        for name in earlier:
+            if isinstance(name, str) and name not in files and "/" not in name and name.endswith(".yaml") \
+                    and (folder / name).is_file() and not (folder / name).is_symlink():
+                (folder / name).unlink()
+        atomic_write(folder / MARKER, json.dumps({"files": sorted(files)}, ensure_ascii=False))
     return {"output": str(output), "files": len(files), "bytes": sum(len(t.encode("utf-8")) for t in files.values())}
