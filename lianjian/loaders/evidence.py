@@ -126,6 +126,23 @@ class VerifyReport:
         return {"quotes": self.total, "found": self.total - len(self.missing), "missing": len(self.missing), "across_damaged_runs": fuzzy}
 
 
+def _inside(root: Path, name, src, folders: list[Path]) -> Path:
+    """`root / name`, if it stays inside `root` once resolved (no `..`, absolute path or link leading out);
+    otherwise a `DataError` naming the case file: verify never reads, nor answers about, files elsewhere."""
+    from lianjian.errors import DataError, printable
+
+    candidate = root / str(name)
+    try:
+        inside = Path(str(name)).is_absolute() is False and candidate.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError, ValueError):
+        inside = False
+    if not inside:
+        shown = ", ".join(str(f) for f in folders) or "the case file's folder"
+        raise DataError(printable(f"{src.file}: source file {name!r} is outside the sources folders ({shown}) or "
+                                  "beside its case file; refused (no absolute paths, '..' or links leading out)"))
+    return candidate
+
+
 def verify(corpus: Corpus, sources_dir: str | Path | list) -> VerifyReport:
     """Look up every evidence quote of the corpus in its source document.
 
@@ -138,7 +155,8 @@ def verify(corpus: Corpus, sources_dir: str | Path | list) -> VerifyReport:
     texts: dict[str, SourceText | str] = {}
     for doc, src in corpus.sources.items():
         name = src.data.get("file")
-        candidates = [f / name for f in folders + ([Path(src.path).parent] if src.path else [])] if name else []
+        roots = folders + ([Path(src.path).parent] if src.path else [])
+        candidates = [_inside(root, name, src, folders) for root in roots] if name else []
         found = next((c for c in candidates if c.is_file()), None)
         if not name:
             texts[doc] = f"source '{doc}' names no `file`"
