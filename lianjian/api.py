@@ -117,15 +117,18 @@ def query(name: str, params: dict[str, str] | None = None, cases: Iterable[str] 
     return run_sparql(KnowledgeGraph.from_cases(cases, bundled=bundled, engine=engine), name, params)
 
 
-def sparql(text: str, cases: Iterable[str] = (), bundled: bool = True, engine: str = "oxigraph", endpoint: str | None = None):
-    """Run any SPARQL query text, locally or on a remote endpoint; returns a `QueryResult`."""
+def sparql(text: str, cases: Iterable[str] = (), bundled: bool = True, engine: str = "oxigraph", endpoint: str | None = None,
+           allow_remote: bool = False):
+    """Run any SPARQL query text, locally or on a remote endpoint; returns a `QueryResult`.
+
+    A local query may not reach files or the network (SERVICE, FROM on rdflib) unless `allow_remote`."""
     from lianjian.queries.run import run_sparql_text
 
     if endpoint:
         from lianjian.remote import remote_select
 
         return remote_select(endpoint, text, {})
-    return run_sparql_text(KnowledgeGraph.from_cases(cases, bundled=bundled, engine=engine), text)
+    return run_sparql_text(KnowledgeGraph.from_cases(cases, bundled=bundled, engine=engine), text, allow_remote=allow_remote)
 
 
 def viz(output: str, cases: Iterable[str] = (), bundled: bool = True, engine: str = "oxigraph", lang: str = "zh",

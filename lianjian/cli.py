@@ -282,9 +282,10 @@ def query(name, list_, params, cases, no_bundled, engine, endpoint, fmt, output)
 @case_options
 @engine_option
 @click.option("--endpoint", metavar="URL", help="Run against a remote SPARQL 1.1 endpoint instead of the local graph.")
+@click.option("--allow-remote", is_flag=True, help="Let a local query use SERVICE (and FROM on rdflib), reaching files or the network.")
 @format_option(FORMATS, "table")
 @output_option()
-def sparql(text, path, cases, no_bundled, engine, endpoint, fmt, output):
+def sparql(text, path, cases, no_bundled, engine, endpoint, allow_remote, fmt, output):
     """Run any SPARQL query (TEXT, or -f FILE.rq); the project's prefixes are predeclared."""
     if (text is None) == (path is None):
         raise click.UsageError("give the query TEXT or -f FILE, not both or neither")
@@ -294,7 +295,7 @@ def sparql(text, path, cases, no_bundled, engine, endpoint, fmt, output):
                 text = fh.read()
         except (OSError, UnicodeDecodeError) as exc:
             raise click.BadParameter(f"cannot read {path}: {exc}", param_hint="-f")
-    result = api.sparql(text, cases, bundled=not no_bundled, engine=engine, endpoint=endpoint)
+    result = api.sparql(text, cases, bundled=not no_bundled, engine=engine, endpoint=endpoint, allow_remote=allow_remote)
     emit(render(result, fmt), output)
 
 

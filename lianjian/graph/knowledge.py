@@ -245,8 +245,29 @@ class KnowledgeGraph:
             return len(self._ox)
         return sum(1 for _ in self.dataset.quads((None, None, None, None)))
 
+    #: Whether local queries may reach files or the network (SERVICE; FROM on rdflib, which loads what it names).
+    allow_remote = False
+
+    def check_local(self, text: str) -> None:
+        """Refuse, in one line, a query that would make this local graph read files or the network."""
+        from lianjian.remote import _TOKEN
+
+        if self.allow_remote:
+            return
+        words = [m.group().upper() for m in _TOKEN.finditer(text) if m.lastgroup == "word"]
+        if "SERVICE" in words:
+            raise UsageError("SPARQL: SERVICE makes a local query call another server; refused "
+                             "(give --allow-remote to allow it, or --endpoint URL to query that server)")
+        if self.engine == "rdflib" and "FROM" in words:
+            raise UsageError("SPARQL: FROM makes the rdflib engine load files or web pages; refused "
+                             "(use GRAPH <…> { } for the graphs of this corpus, or give --allow-remote)")
+
     def query(self, text: str, bindings: dict[str, Any] | None = None) -> Result:
         """Run SPARQL with the project's prefixes; `bindings` maps variable names to RDF terms."""
+        import rdflib.plugins.sparql as rdflib_sparql
+
+        self.check_local(text)
+        rdflib_sparql.SPARQL_LOAD_GRAPHS = bool(self.allow_remote)
         try:
             return self.dataset.query(sparql_prologue() + text, initBindings=bindings or {})
         except Exception as exc:  # both engines' parsers raise their own exception types
@@ -257,6 +278,7 @@ class KnowledgeGraph:
 
         On Oxigraph the rows are read straight from its solutions, converting each distinct term once.
         """
+        self.check_local(text)
         if self._ox is None:
             result = self.query(text, bindings)
             return [str(v) for v in result.vars], [[row[v] for v in result.vars] for row in result]
