@@ -73,7 +73,7 @@ def test_observations_twin_for_every_case(bundled_kg, db_dir, case):
         assert grand == expected
 
 
-@pytest.mark.parametrize("params", [{"hops": "1"}, {"hops": "3"}, {"org": "huating-county-committee", "hops": "3"},
+@pytest.mark.parametrize("params", [{"hops": "1"}, {"hops": "3"}, {"org": "huating-urban-community-party-working-committee", "hops": "3"},
                                     {"org": "shentong-metro-party-committee"}])
 def test_around_organization_twin_with_other_parameters(bundled_kg, db_dir, params):
     expected = run_sparql(bundled_kg, "around-organization", params)

@@ -169,7 +169,7 @@ def test_queries_are_fast_on_oxigraph(kg_oxigraph):
 
 
 def test_string_parameter_full_of_syntax_is_just_a_value(kg_oxigraph, kg_rdflib):
-    string_params = [(n, p) for n, p, t in PARAMETRISED if t == "string"]
+    string_params = [(n, p) for n, p, t in PARAMETRISED if t in ("string", "name")]
     assert string_params, "the catalogue should have a query with a string parameter"
     for name, param in string_params:
         for kg in (kg_oxigraph, kg_rdflib):
@@ -184,8 +184,51 @@ def test_string_parameter_finds_what_it_names(kg_oxigraph):
     assert rows(kg_oxigraph, "find-entities", text='申通"地铁') == []
 
 
-@pytest.mark.parametrize("name,param,ptype", [t for t in PARAMETRISED if t[2] != "string"],
-                         ids=[f"{n}-{p}" for n, p, t in PARAMETRISED if t != "string"])
+def test_find_entities_reads_traditional_and_full_width_input_as_simplified(kg_oxigraph, kg_rdflib):
+    """Issue 12: 凝博館 (Traditional) finds 凝博馆; the matching name is the Simplified one."""
+    for kg in (kg_oxigraph, kg_rdflib):
+        simplified = rows(kg, "find-entities", text="凝博馆")
+        assert simplified and rows(kg, "find-entities", text="凝博館") == simplified
+    assert any("凝博馆" in r["matched"] for r in simplified)
+    assert rows(kg_oxigraph, "find-entities", text="ＳＨＥＮＴＯＮＧ") == rows(kg_oxigraph, "find-entities", text="Shentong")
+
+
+def test_find_entities_matches_aliases(kg_oxigraph):
+    alias, entity = next((r["alias"], r["e"]) for r in kg_oxigraph.select(
+        "SELECT ?e ?alias WHERE { ?e skos:altLabel ?alias . FILTER NOT EXISTS { ?e rdfs:label ?l . FILTER(STR(?l) = STR(?alias)) } "
+        "FILTER(STRSTARTS(STR(?e), STR(id:))) } ORDER BY ?e ?alias LIMIT 1"))
+    assert entity in {r["entity"] for r in rows(kg_oxigraph, "find-entities", text=alias)}
+
+
+def test_entity_parameter_takes_a_name_in_either_script(kg_oxigraph):
+    by_id = run_sparql(kg_oxigraph, "evidence-for", {"entity": "shentong-metro-party-committee"})
+    assert run_sparql(kg_oxigraph, "evidence-for", {"entity": "申通地铁公司党委"}).canonical() == by_id.canonical()
+    assert run_sparql(kg_oxigraph, "evidence-for", {"entity": "申通地鐵公司黨委"}).canonical() == by_id.canonical()
+    with pytest.raises(UsageError, match="no entity is named '无此组织'"):
+        run_sparql(kg_oxigraph, "evidence-for", {"entity": "无此组织"})
+    result = CliRunner().invoke(cli, ["query", "evidence-for", "--param", "entity=申通地鐵公司黨委", "--format", "json"])
+    assert result.exit_code == 0 and "shentong-metro-party-committee" in result.output
+
+
+def test_cypher_entity_parameter_takes_a_traditional_name(kg_oxigraph, tmp_path):
+    from lianjian.queries.cypher import run_cypher_query
+
+    by_name = run_cypher_query(kg_oxigraph, "around-organization", {"org": "長寧區委", "hops": "1"}, cache_dir=tmp_path)
+    by_id = run_cypher_query(kg_oxigraph, "around-organization", {"org": "changning-district-committee", "hops": "1"},
+                             cache_dir=tmp_path)
+    assert by_id.rows and by_name.canonical() == by_id.canonical()
+
+
+def test_path_takes_names_in_either_script():
+    ids = CliRunner().invoke(cli, ["path", "changning-district-committee", "shentong-metro-party-committee", "--format", "json"])
+    names = CliRunner().invoke(cli, ["path", "長寧區委", "申通地鐵公司黨委", "--format", "json"])
+    assert ids.exit_code == 0 and names.exit_code == 0 and names.output == ids.output
+    missing = CliRunner().invoke(cli, ["path", "無此組織", "申通地鐵公司黨委"])
+    assert missing.exit_code == 2 and "A: no entity is named '無此組織'" in missing.output
+
+
+@pytest.mark.parametrize("name,param,ptype", [t for t in PARAMETRISED if t[2] not in ("string", "name")],
+                         ids=[f"{n}-{p}" for n, p, t in PARAMETRISED if t not in ("string", "name")])
 def test_id_and_number_parameters_reject_syntax(name, param, ptype, kg_oxigraph):
     with pytest.raises(UsageError):
         run_sparql(kg_oxigraph, name, {param: NASTY})

@@ -57,6 +57,26 @@ def test_escaping_in_html(case_dir, tmp_path):
     assert "<img src=x" not in html and "<svg onload" not in html
 
 
+def test_inferred_ties_are_dashed_and_the_legend_says_so(case_dir, tmp_path):
+    import json
+
+    inferred = MINIMAL_CASE.replace("    start: 2005\n", "    start: 2005\n    basis: inferred\n    reason: the signing is read from the pairing\n")
+    kg = KnowledgeGraph.from_cases([case_dir({"x.yaml": inferred})], bundled=False)
+    net = to_pyvis(view_graph(kg.to_networkx()))
+    (tie,) = [e for e in net.edges if e["info"].get("type") == "LINKED_WITH"]
+    assert tie["dashes"] == [6, 5] and tie["info"]["basis"] == "inferred"
+    assert tie["info"]["reasons"] == ["the signing is read from the pairing"]
+    out = tmp_path / "x.html"
+    write_html(kg, str(out))
+    html = out.read_text(encoding="utf-8")
+    data = json.loads(html.split('<script id="lianjian-data" type="application/json">')[1].split("</script>")[0])
+    assert data["legend"]["inferred"]["en"] == "inferred (not stated in the text)"
+    assert "DATA.legend.inferred" in html
+    stated = to_pyvis(view_graph(KnowledgeGraph.from_cases([case_dir({"x.yaml": MINIMAL_CASE})], bundled=False).to_networkx()))
+    (tie,) = [e for e in stated.edges if e["info"].get("type") == "LINKED_WITH"]
+    assert "dashes" not in tie and tie["info"]["basis"] == "stated"
+
+
 def test_page_in_chromium(corpus_page):
     out, info = corpus_page
     with open_page(out) as (page, errors, requests, dialogs):

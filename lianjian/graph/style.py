@@ -8,7 +8,7 @@ from importlib import resources
 import yaml
 from rdflib import URIRef
 
-__all__ = ["SECTOR_COLOURS", "SHAPES", "EDGE_KINDS", "node_style", "edge_style", "vocabulary_labels"]
+__all__ = ["SECTOR_COLOURS", "SHAPES", "EDGE_KINDS", "INFERRED_EDGE", "node_style", "edge_style", "vocabulary_labels"]
 
 
 @functools.lru_cache(maxsize=1)
@@ -20,6 +20,8 @@ def _style() -> dict:
 SECTOR_COLOURS: dict = _style()["sector_colours"]
 SHAPES: dict = _style()["shapes"]
 EDGE_KINDS: dict = _style()["edges"]
+#: How an inferred tie is drawn (dashed) and named in the legend.
+INFERRED_EDGE: dict = _style()["inferred"]
 
 
 def node_style(d: dict) -> dict:
@@ -37,12 +39,14 @@ _EDGE_TYPE_KIND = {"HAS_MEMBER": "membership", "SUB_ORGANIZATION_OF": "subordina
 
 
 def edge_style(d: dict) -> dict:
-    """vis-network edge options for a view edge, by relation kind (LINKED_WITH) or edge type."""
+    """vis-network edge options for a view edge, by relation kind (LINKED_WITH) or edge type; dashed when inferred."""
     key = d.get("kind") if d.get("type") == "LINKED_WITH" else _EDGE_TYPE_KIND.get(d.get("type"), d.get("type"))
     style = EDGE_KINDS.get(key) or EDGE_KINDS["other"]
     out = {"color": style["color"], "width": style.get("width", 1), "kind": key if key in EDGE_KINDS else "other"}
     if style.get("dashes"):
         out["dashes"] = style["dashes"]
+    if d.get("basis") == "inferred":
+        out["dashes"] = INFERRED_EDGE["dashes"]
     if style.get("arrows"):
         out["arrows"] = style["arrows"]
     return out

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from lianjian.graph.style import edge_style, node_style, SECTOR_COLOURS, SHAPES, EDGE_KINDS
+from lianjian.graph.style import edge_style, node_style, SECTOR_COLOURS, SHAPES, EDGE_KINDS, INFERRED_EDGE
 
 __all__ = ["view_graph", "to_pyvis", "render_html", "write_html", "PHYSICS_LIMIT"]
 
@@ -72,6 +72,11 @@ def view_graph(g: nx.DiGraph, cases=(), sectors=(), mechanisms=(), around: str |
             if v.has_edge(a, b) and v.edges[a, b]["type"] == "LINKED_WITH":
                 continue
             v.add_edge(a, b, type=label, source_node=a, target_node=b, **{k: val for k, val in d.items() if k != "__labels__"})
+            if label == "LINKED_WITH":
+                rels = [g.nodes[r] for r in d.get("relationships", ()) if r in g]
+                # A tie is inferred when every relationship behind it is; the curators' reasons go to the info panel.
+                v.edges[a, b]["basis"] = "inferred" if rels and all(r.get("basis") == "inferred" for r in rels) else "stated"
+                v.edges[a, b]["reasons"] = sorted({r["basisReason"] for r in rels if r.get("basisReason")})
     if sectors:
         # Keep the sector's organisations and whatever is directly attached to them.
         core = {n for n in v if "Organization" in v.nodes[n]["__labels__"]}
@@ -173,7 +178,7 @@ def _node_info(d: dict) -> dict:
 
 
 def _edge_info(d: dict) -> dict:
-    keys = ("type", "kind", "kinds", "mechanisms", "years", "sources", "quote", "relationships", "title")
+    keys = ("type", "kind", "kinds", "mechanisms", "years", "sources", "quote", "relationships", "title", "basis", "reasons")
     return {k: d[k] for k in keys if d.get(k)} | {"from": d.get("source_node"), "to": d.get("target_node")}
 
 
@@ -206,7 +211,7 @@ def render_html(net, title: str = "lianjian 联建网络", lang: str = "zh", lab
         vis_css=css,
         data_json=_json_for_script({
             "nodes": net.nodes, "edges": net.edges, "physics": bool(net.options.physics.enabled),
-            "legend": {"sectors": SECTOR_COLOURS, "shapes": SHAPES, "edges": EDGE_KINDS},
+            "legend": {"sectors": SECTOR_COLOURS, "shapes": SHAPES, "edges": EDGE_KINDS, "inferred": INFERRED_EDGE},
             "labels": labels or {}, "lang": lang, "note": getattr(net, "graph_notes", ""),
         }),
     )

@@ -1,12 +1,12 @@
 // name: cross-sector-links
 // title_zh: 跨领域联建
 // title_en: Cross-sector joint-building links
-// description: Every pair of organisations in different sectors that share a joint-building relationship, with its kind and year.
+// description: Every pair of participants in different sectors (organisations, and areas acting through their bodies, which carry the sector of that body) that share a joint-building relationship, with its kind and year.
 // twin: cross-sector-links
 // engines: ladybug
 // (grand-cypher cannot UNWIND the sectors list: one row per sector of each side needs it.)
-MATCH (a:Organization)<-[:PARTICIPANT]-(jb:JointBuilding)-[:PARTICIPANT]->(b:Organization)
-WHERE a.id < b.id AND NOT list_has_any(a.sectors, b.sectors)
+MATCH (a)<-[:PARTICIPANT]-(jb:JointBuilding)-[:PARTICIPANT]->(b)
+WHERE a.id < b.id AND a.sectors IS NOT NULL AND b.sectors IS NOT NULL AND NOT list_has_any(a.sectors, b.sectors)
 UNWIND a.sectors AS a_sector
 UNWIND b.sectors AS b_sector
 RETURN a.id AS a, a.label_zh AS a_zh, a_sector, b.id AS b, b.label_zh AS b_zh, b_sector, jb.kind AS kind,
