@@ -80,28 +80,64 @@ def test_inferred_ties_are_dashed_and_the_legend_says_so(case_dir, tmp_path):
 def test_page_in_chromium(corpus_page):
     out, info = corpus_page
     with open_page(out) as (page, errors, requests, dialogs):
-        counts = page.evaluate("[lianjian.nodes.length, lianjian.edges.length, lianjian.visibleNodes(), lianjian.visibleEdges()]")
-        assert counts == [info["nodes"], info["edges"], info["nodes"], info["edges"]]
+        total = page.evaluate("[lianjian.nodes.length, lianjian.edges.length]")
+        assert total == [info["nodes"], info["edges"]]
+        # The first view: organisations and joint bodies only; "all kinds" shows every node.
+        orgs = page.evaluate("lianjian.nodes.get().filter(function (n) { return ['PartyOrganization', 'GovernmentBody', "
+                             "'Enterprise', 'SocialOrganization', 'JointBody', 'Organization'].indexOf(n.family) >= 0; }).length")
+        assert 0 < orgs == page.evaluate("lianjian.visibleNodes()") < info["nodes"]
+        page.check("#scope-all")
+        assert page.evaluate("[lianjian.visibleNodes(), lianjian.visibleEdges()]") == [info["nodes"], info["edges"]]
         # Filters: unticking the Pudong source hides its nodes; unticking a relation kind hides those links.
         page.locator("#f-sources input[value='pudong-daju-2015']").uncheck()
         assert page.evaluate("lianjian.visibleNodes()") < info["nodes"]
         page.locator("#f-sources input[value='pudong-daju-2015']").check()
         assert page.evaluate("lianjian.visibleNodes()") == info["nodes"]
-        page.locator("#f-kinds input[value='guidance']").uncheck()
+        page.locator("#f-kinds input[value='linkage']").uncheck()
         assert page.evaluate("lianjian.visibleEdges()") < info["edges"]
-        page.locator("#f-kinds input[value='guidance']").check()
+        page.locator("#f-kinds input[value='linkage']").check()
+        # "Only this" sector: every visible organisation is in it.
+        page.locator("#f-sectors button[data-only='transport']").click()
+        sectors = page.evaluate("lianjian.nodesView.get().filter(function (n) { return n.family !== 'Area'; }).map(function (n) { return n.sector; })")
+        assert sectors and set(sectors) == {"transport"}
+        assert [b.get_attribute("value") for b in page.locator("#f-sectors input:checked").all()] == ["transport"]
+        # Basis: only the inferred links.
+        page.locator("#f-basis input[value='stated']").uncheck()
+        assert page.evaluate("lianjian.edgesView.get().every(function (e) { return e.info.basis === 'inferred'; })")
+        page.locator("#f-basis input[value='stated']").check()
+        # Click to focus and expand: a node's neighbours, then its neighbours' neighbours.
+        page.locator("#f-sectors input").first.check()
+        page.evaluate("document.querySelectorAll('#f-sectors input').forEach(function (b) { b.checked = true; }); lianjian.state.sectors = null;")
+        first = page.evaluate("lianjian.expand('changning-district-committee')")
+        assert 1 < first < info["nodes"]
+        neighbour = page.evaluate("lianjian.nodesView.get().map(function (n) { return n.key; }).filter(function (k) { return k !== 'changning-district-committee'; })[0]")
+        assert page.evaluate(f"lianjian.expand('{neighbour}')") >= first
+        page.click("#reset")
         # Search focuses and selects the node, and the panel explains it.
         page.fill("#search", "长宁区委")
         page.press("#search", "Enter")
         assert page.evaluate("lianjian.selected()") == ["changning-district-committee"]
         panel = page.inner_text("#info")
         assert "中共长宁区委" in panel and "CPC Changning District Committee" in panel and "证据 Evidence" in panel
+        # Downloads of the current view.
+        svg = page.evaluate("lianjian.svg()")
+        assert svg.startswith("<svg") and "中共长宁区委" in svg and "<line" in svg
+        with page.expect_download() as dl:
+            page.click("#download-png")
+        assert dl.value.suggested_filename == "lianjian-network.png"
         page.wait_for_timeout(1500)
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "network.png"))
         assert not errors, errors
         assert not requests, requests
         assert not dialogs
+
+
+def test_every_relation_kind_has_its_own_colour():
+    from lianjian.graph.style import EDGE_KINDS
+
+    colours = [v["color"] for v in EDGE_KINDS.values()]
+    assert len(colours) == len(set(colours))
 
 
 def test_xss_payloads_run_nothing(case_dir, tmp_path):
