@@ -243,12 +243,8 @@ def _properties(s: str, e: Entry, props: dict, g: str, target, corpus: Corpus) -
             if inverse:
                 yield f"{o} {inverse} {s} {g} .\n"
         written[key] = (p, objects)
-        if prop.get("pairwise"):
-            pw = _term(prop["pairwise"])
-            for a in objects:
-                for b in objects:
-                    if a != b:
-                        yield f"{a} {pw} {b} {g} .\n"
+        # Participation stays n-ary (one lj:participant triple per participant): pairwise lj:linkedWith
+        # triples would grow with the square of the participants; queries follow ^lj:participant/lj:participant.
 
 
     for key, reason in (e.data.get("inferred") or {}).items():

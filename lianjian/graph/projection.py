@@ -206,23 +206,29 @@ def to_networkx(kg) -> nx.DiGraph:
             else:
                 g.add_edge(person, org, __labels__={"HOLDS_POST"})
             g.edges[person, org]["title"] = post.get("title", "")
-    # Each LINKED_WITH edge describes the relationships that join its two ends.
+    # LINKED_WITH edges join the participants of each joint building (the RDF keeps participation n-ary),
+    # each describing the relationships that join its two ends.
     for jb, attrs in g.nodes(data=True):
         if attrs["class"] != "JointBuilding" and "JointBuilding" not in attrs["__labels__"]:
             continue
         parts = [b for b in g.successors(jb) if "PARTICIPANT" in g.edges[jb, b]["__labels__"]]
         for a in parts:
             for b in parts:
-                if a != b and g.has_edge(a, b) and "LINKED_WITH" in g.edges[a, b]["__labels__"]:
-                    e = g.edges[a, b]
-                    e.setdefault("relationships", []).append(jb)
-                    e.setdefault("kinds", set()).add(attrs.get("kind", ""))
-                    e.setdefault("mechanisms", set()).update(attrs.get("mechanisms", []))
-                    e.setdefault("sources", set()).update(attrs.get("sources", []))
-                    if "startDate" in attrs:
-                        e.setdefault("years", set()).add(str(attrs["startDate"])[:4])
-                    if attrs.get("evidence") and "quote" not in e:
-                        e["quote"], e["quote_source"] = attrs["evidence"][0]
+                if a == b:
+                    continue
+                if g.has_edge(a, b):
+                    g.edges[a, b]["__labels__"].add("LINKED_WITH")
+                else:
+                    g.add_edge(a, b, __labels__={"LINKED_WITH"})
+                e = g.edges[a, b]
+                e.setdefault("relationships", []).append(jb)
+                e.setdefault("kinds", set()).add(attrs.get("kind", ""))
+                e.setdefault("mechanisms", set()).update(attrs.get("mechanisms", []))
+                e.setdefault("sources", set()).update(attrs.get("sources", []))
+                if "startDate" in attrs:
+                    e.setdefault("years", set()).add(str(attrs["startDate"])[:4])
+                if attrs.get("evidence") and "quote" not in e:
+                    e["quote"], e["quote_source"] = attrs["evidence"][0]
     for _, _, e in g.edges(data=True):
         for key in ("kinds", "mechanisms", "sources", "years"):
             if key in e:
