@@ -136,16 +136,29 @@ def test_reader_path_gallery_query_form_and_network_view(base):
         assert not dialogs
 
 
-def test_network_page_filters_and_focus(base):
+def test_network_page_only_this_sector_and_click_to_expand(base):
     with browser_page(base) as (page, errors, outside, dialogs):
         page.goto(base + "/network")
         page.wait_for_function("window.lianjian !== undefined", timeout=30000)
         total = page.evaluate("lianjian.visibleNodes()")
-        page.locator("#f-sources input[value='pudong-daju-2015']").uncheck()
-        assert page.evaluate("lianjian.visibleNodes()") < total
+        page.locator("#f-sectors button[data-only='community']").click()
+        shown = page.evaluate("lianjian.nodesView.get().filter(function (n) { return n.family !== 'Area'; }).map(function (n) { return n.sector; })")
+        assert shown and set(shown) == {"community"} and len(shown) < total
+        # Click a node on the canvas: it is selected and, after a double-click, the view is its neighbourhood.
+        page.click("#reset")
+        key = "changning-district-committee"
+        page.evaluate(f"lianjian.focus('{key}')")
+        page.wait_for_timeout(300)
+        box = page.locator("#network canvas").bounding_box()
+        pos = page.evaluate("(function (key) { var id = lianjian.nodes.get().filter(function (n) { return n.key === key; })[0].id;"
+                            " var p = lianjian.network.getPositions([id])[id]; return lianjian.network.canvasToDOM(p); })", key)
+        page.mouse.dblclick(box["x"] + pos["x"], box["y"] + pos["y"])
+        page.wait_for_timeout(500)
+        focused = page.evaluate("lianjian.visibleNodes()")
+        assert 1 < focused < total
         page.goto(base + "/network?around=changning-district-committee&hops=1")
         page.wait_for_function("window.lianjian !== undefined", timeout=30000)
-        assert 1 < page.evaluate("lianjian.visibleNodes()") < total
+        assert 1 < page.evaluate("lianjian.visibleNodes()") < total + 100
         assert not errors, errors
         assert not outside, outside
 
