@@ -144,6 +144,14 @@ def test_network_page_only_this_sector_and_click_to_expand(base):
         page.locator("#f-sectors button[data-only='community']").click()
         shown = page.evaluate("lianjian.nodesView.get().filter(function (n) { return n.family !== 'Area'; }).map(function (n) { return n.sector; })")
         assert shown and set(shown) == {"community"} and len(shown) < total
+        # The view is in the URL: opening the link again shows the same nodes.
+        assert "sectors=community" in page.url
+        link = page.url
+        page.goto(base + "/")
+        page.goto(link)
+        page.wait_for_function("window.lianjian !== undefined", timeout=30000)
+        assert page.evaluate("lianjian.visibleNodes()") == len(page.evaluate("lianjian.nodesView.get()")) and \
+            sorted(page.evaluate("lianjian.nodesView.get().filter(function (n) { return n.family !== 'Area'; }).map(function (n) { return n.sector; })")) == sorted(shown)
         # Click a node on the canvas: it is selected and, after a double-click, the view is its neighbourhood.
         page.click("#reset")
         key = "changning-district-committee"
@@ -155,7 +163,7 @@ def test_network_page_only_this_sector_and_click_to_expand(base):
         page.mouse.dblclick(box["x"] + pos["x"], box["y"] + pos["y"])
         page.wait_for_timeout(500)
         focused = page.evaluate("lianjian.visibleNodes()")
-        assert 1 < focused < total
+        assert 1 < focused < total and "#focus=" in page.url
         page.goto(base + "/network?around=changning-district-committee&hops=1")
         page.wait_for_function("window.lianjian !== undefined", timeout=30000)
         assert 1 < page.evaluate("lianjian.visibleNodes()") < total + 100
