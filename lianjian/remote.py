@@ -333,11 +333,11 @@ def _http(method: str, url: str, body: bytes | None, headers: dict, timeout: flo
     cls = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
     conn = cls(parts.hostname, parts.port, timeout=timeout)
     expired = threading.Event()
+    held: list = []  # the connected socket (http.client forgets it once the answer's headers say "close")
 
     def cut_off() -> None:
         expired.set()
-        sock = conn.sock
-        if sock is not None:
+        for sock in held:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
 
@@ -345,6 +345,10 @@ def _http(method: str, url: str, body: bytes | None, headers: dict, timeout: flo
     timer.daemon = True
     timer.start()
     try:
+        conn.connect()
+        held.append(conn.sock)
+        if expired.is_set():
+            raise TimeoutError
         conn.request(method, path, body=body, headers=headers)
         response = conn.getresponse()
         declared = response.getheader("Content-Length")
@@ -353,7 +357,7 @@ def _http(method: str, url: str, body: bytes | None, headers: dict, timeout: flo
         chunks, size = [], 0
         while True:
             chunk = response.read1(65536) if response.status < 400 or size < 65536 else b""
-            if not chunk:
+            if not chunk or expired.is_set():
                 break
             size += len(chunk)
             if size > limit:
