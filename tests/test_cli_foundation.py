@@ -96,8 +96,11 @@ def test_stats_table_and_json(run):
     data = json.loads(run("stats", "--format", "json").output)
     assert {s["source"] for s in data["sources"]} == {
         "changning-cohesion-2013", "huating-six-systems", "changning-decade-2022", "pudong-daju-2015", "changning-1n-model"}
-    assert data["classes"]["JointBuilding"] > 100
+    assert data["classes"]["JointBuilding"] == data["sector_coverage"]["relationships"] >= 90
     assert any(s["sector"] == "community" for s in data["sectors"])
+    # The codebook issue's figure: at least 95 % of relationships have a sector at every end.
+    assert data["sector_coverage"]["percent"] >= 95
+    assert f"Relationships with a sector at every end: {data['sector_coverage']['with_sectors']} of" in table.output
 
 
 @pytest.mark.parametrize("fmt, probe", [("graphml", b"<graphml"), ("gexf", b"<gexf"), ("nt", b"lianjian"), ("jsonld", b"@id")])
