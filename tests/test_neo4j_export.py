@@ -31,7 +31,8 @@ def parse(cell: str, kind: str, delimiter: str):
 
 
 def as_records(header, rows, fixed, delimiter):
-    """Rows as dicts of property → value, with the fixed columns (ids, labels, type) under their header names."""
+    """Rows as dicts of property → value, with the fixed columns (ids, labels, type) under their header names;
+    the parallel arrays evidence_quotes and evidence_sources are zipped back into (quote, source) pairs."""
     out = []
     for row in rows:
         rec = dict(zip(header[:fixed], row[:fixed]))
@@ -40,6 +41,10 @@ def as_records(header, rows, fixed, delimiter):
             value = parse(cell, kind, delimiter)
             if value is not None:
                 rec[key] = value
+        if "evidence_quotes" in rec:
+            quotes, sources = rec.pop("evidence_quotes"), rec.pop("evidence_sources")
+            assert len(quotes) == len(sources), rec
+            rec["evidence"] = list(zip(quotes, sources))
         out.append(rec)
     return out
 
@@ -48,8 +53,40 @@ def expected_value(v):
     if isinstance(v, (set, frozenset)):
         return sorted(str(x) for x in v)
     if isinstance(v, (list, tuple)):
-        return [str(x) for x in v] or None
+        return [tuple(str(y) for y in x) if isinstance(x, tuple) else str(x) for x in v] or None
     return "" if v == "" else v
+
+
+#: neo4j-admin database import header: `name:ID(space)`, `:LABEL`, `name:type` or `name:type[]` (name alone is a
+#: string), `:START_ID(space)`, `:END_ID(space)`, `:TYPE`, `:IGNORE` — the types the import tool knows.
+NEO4J_TYPES = {"int", "long", "float", "double", "boolean", "byte", "short", "char", "string", "point", "date",
+               "localtime", "time", "localdatetime", "datetime", "duration"}
+_HEADER_FIELD = re.compile(r"(?P<name>[A-Za-z_][A-Za-z0-9_]*)?(?::(?P<kind>ID|START_ID|END_ID|LABEL|TYPE|IGNORE|"
+                           r"[a-z]+(?:\[\])?)(?:\((?P<space>[^()]*)\))?)?")
+
+
+def check_header(header, kind):
+    """Fields of a neo4j-admin import header; fails on a field the import tool would reject or misread."""
+    fields = []
+    for column in header:
+        m = _HEADER_FIELD.fullmatch(column)
+        assert m and column, f"{column!r} is not a neo4j-admin header field"
+        name, k, space = m["name"], m["kind"] or "string", m["space"]
+        if k in ("ID", "START_ID", "END_ID"):
+            assert k == "ID" or name is None, f"{column}: {k} takes no property name"
+        elif k in ("LABEL", "TYPE", "IGNORE"):
+            assert name is None and space is None, column
+        else:
+            assert name and space is None and k.removesuffix("[]") in NEO4J_TYPES, f"{column}: unknown type {k}"
+        fields.append((name, k, space))
+    special = [k for _, k, _ in fields if k.isupper()]
+    if kind == "nodes":
+        assert special.count("ID") == 1 and special.count("LABEL") <= 1 and not {"START_ID", "END_ID", "TYPE"} & set(special)
+    else:
+        assert [special.count(x) for x in ("START_ID", "END_ID", "TYPE")] == [1, 1, 1] and "ID" not in special
+    names = [n for n, k, _ in fields if n and not k.isupper()]
+    assert len(names) == len(set(names)), f"a property twice in {header}"
+    return fields
 
 
 @pytest.fixture(scope="module")
@@ -65,14 +102,43 @@ def test_files_and_headers(exported):
     node_header, _ = read_csv(folder / "nodes.csv")
     rel_header, _ = read_csv(folder / "relationships.csv")
     assert node_header[:2] == ["id:ID", ":LABEL"] and rel_header[:3] == [":START_ID", ":END_ID", ":TYPE"]
-    node_keys = {k for _, d in g.nodes(data=True) for k in d} - {"id", "__labels__"}
+    node_keys = {k for _, d in g.nodes(data=True) for k in d} - {"id", "__labels__", "evidence"}
+    node_keys |= {"evidence_quotes", "evidence_sources"}  # evidence pairs as two parallel arrays
     assert {c.split(":")[0] for c in node_header[2:]} == node_keys
     rel_keys = {k for *_, d in g.edges(data=True) for k in d} - {"__labels__"}
     assert {c.split(":")[0] for c in rel_header[3:]} == rel_keys
     types = dict(c.split(":", 1) for c in node_header[2:])
-    assert (types["label_zh"], types["sectors"], types["value"], types["approximate"]) == ("string", "string[]", "double", "boolean")
+    assert (types["label_zh"], types["sectors"], types["value"], types["rhetorical"]) == ("string", "string[]", "double", "boolean")
     for column in node_header[2:] + rel_header[3:]:
         assert re.fullmatch(r"[A-Za-z_]\w*:(string|long|double|boolean|string\[\])", column), column
+    # Evidence is two parallel arrays, not Python tuple reprs (issue 15).
+    assert types["evidence_quotes"] == types["evidence_sources"] == "string[]" and "evidence" not in types
+
+
+def test_headers_follow_the_neo4j_admin_import_format(exported):
+    """Every header field is one the import tool reads (typed properties of known types only), and the
+    relationships' START_ID/END_ID use the ID space of the nodes' ID column."""
+    folder, summary, g = exported
+    node_fields = check_header(read_csv(folder / "nodes.csv")[0], "nodes")
+    rel_fields = check_header(read_csv(folder / "relationships.csv")[0], "relationships")
+    (id_space,) = [space for _, k, space in node_fields if k == "ID"]
+    assert [space for _, k, space in rel_fields if k in ("START_ID", "END_ID")] == [id_space, id_space]
+    for bad in (["id:ID", "x:text"], ["id:ID", "id:ID"], ["id:ID", "a:string", "a:long"], ["x:string"]):
+        with pytest.raises(AssertionError):
+            check_header(bad, "nodes")
+    with pytest.raises(AssertionError):
+        check_header([":START_ID", ":TYPE"], "relationships")
+
+
+def test_no_array_item_holds_the_delimiter_and_the_default_is_preferred(exported):
+    """neo4j-admin cannot escape the array delimiter inside an item, so no item may hold it; ';' (the
+    tool's default) is used unless some item holds it, and README.txt names the delimiter in use."""
+    folder, summary, g = exported
+    d = summary["array_delimiter"]
+    items = [str(x) for _, a in g.nodes(data=True) for v in a.values() if isinstance(v, (list, set))
+             for x in (v if not v or not isinstance(next(iter(v)), tuple) else [y for p in v for y in p])]
+    assert items and not any(d in x for x in items)
+    assert d == ";" or any(";" in x for x in items)
 
 
 def test_nodes_match_the_projection(exported):

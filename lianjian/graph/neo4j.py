@@ -6,7 +6,15 @@ A projection edge with several labels (``{"PARTICIPANT", "LED_BY"}``) becomes
 one relationship per label, as a Neo4j relationship has exactly one type; the
 joint-building properties of an edge (relationships, kinds, mechanisms, years,
 quote…) go to its ``LINKED_WITH`` relationship and a post's ``title`` to
-``HOLDS_POST``. Lists are joined with an array delimiter that occurs in no value.
+``HOLDS_POST``.
+
+Lists are ``string[]`` columns in the import tool's array syntax: items joined
+with the array delimiter. The tool has no escape for a delimiter inside an item,
+so the delimiter is the first of ARRAY_DELIMITERS that no item contains — ``;``,
+the tool's default, whenever it can be — and README.txt gives the matching
+``--array-delimiter``. Evidence (quote, source id) pairs become two parallel
+arrays, ``evidence_quotes`` and ``evidence_sources``: item i of one goes with
+item i of the other.
 """
 
 from __future__ import annotations
@@ -29,7 +37,10 @@ NODES, RELATIONSHIPS = "nodes.csv", "relationships.csv"
 #: Every file an export writes; a folder holding anything else is not replaced.
 FILES = (NODES, RELATIONSHIPS, "load.cypher", "load-memgraph.cypher", "README.txt")
 #: Array delimiters to choose from, in order of preference: the first that no list item or label contains.
-ARRAY_DELIMITERS = ("|", ";", "¦", "\u241e", "\u001f")
+#: ';' is neo4j-admin's default --array-delimiter, so an export that can use it needs no option.
+ARRAY_DELIMITERS = (";", "|", "¦", "\u241e", "\u001f")
+#: Properties holding (a, b) pairs, written as two parallel string[] columns.
+PAIRED = {"evidence": ("evidence_quotes", "evidence_sources")}
 #: Which relationship type owns an edge property when the edge has several types; the rest go to LINKED_WITH.
 PROPERTY_OWNER = {"title": "HOLDS_POST"}
 _DEFAULT_OWNER = "LINKED_WITH"
@@ -109,7 +120,7 @@ def neo4j_tables(g: nx.DiGraph) -> Neo4jTables:
     >>> g.add_edge("a", "b", __labels__={"LOCATED_IN"})
     >>> t = neo4j_tables(g)
     >>> t.node_header, t.node_rows[0]
-    (['id:ID', ':LABEL', 'label_zh:string', 'sectors:string[]'], ['a', 'Organization', '甲', 'x|y'])
+    (['id:ID', ':LABEL', 'label_zh:string', 'sectors:string[]'], ['a', 'Organization', '甲', 'x;y'])
     >>> t.relationship_header, t.relationship_rows
     ([':START_ID', ':END_ID', ':TYPE'], [['a', 'b', 'LOCATED_IN']])
     """
@@ -119,8 +130,10 @@ def neo4j_tables(g: nx.DiGraph) -> Neo4jTables:
         for t in types:
             props = {k: v for k, v in d.items() if k != "__labels__" and _owner(k, types) in (t, None)}
             relationships.append((str(a), str(b), t, props))
-    nodes = [(str(n), sorted(d.get("__labels__") or ()), {k: v for k, v in d.items() if k not in ("id", "__labels__")})
+    nodes = [(str(n), sorted(d.get("__labels__") or ()),
+              _unpair({k: v for k, v in d.items() if k not in ("id", "__labels__")}))
              for n, d in g.nodes(data=True)]
+    relationships = [(a, b, t, _unpair(props)) for a, b, t, props in relationships]
     delimiter = _delimiter(nodes, relationships)
     node_types = _column_types(props for _, _, props in nodes)
     rel_types = _column_types(props for *_, props in relationships)
@@ -134,6 +147,15 @@ def neo4j_tables(g: nx.DiGraph) -> Neo4jTables:
         relationship_rows=[[a, b, t] + [_cell(props.get(k), rel_types[k], delimiter) for k in rel_keys]
                            for a, b, t, props in relationships],
         delimiter=delimiter, node_types=node_types, relationship_types=rel_types)
+
+
+def _unpair(props: dict) -> dict:
+    """`props` with each PAIRED property as two parallel lists (an empty list stays out)."""
+    for key, (first, second) in PAIRED.items():
+        pairs = props.pop(key, None)
+        if pairs:
+            props[first], props[second] = [str(p[0]) for p in pairs], [str(p[1]) for p in pairs]
+    return props
 
 
 def _owner(key: str, types: list[str]) -> str | None:
@@ -187,6 +209,9 @@ def _cell(value, kind: str, delimiter: str) -> str:
         return ""
     if kind == "string[]":
         items = value if isinstance(value, (list, tuple, set, frozenset)) else [value]
+        if any(isinstance(x, (list, tuple, set, frozenset, dict)) for x in items):
+            raise DataError(f"neo4j export: a list property holds nested values ({value!r:.60}); "
+                            "add it to neo4j.PAIRED or flatten it in the projection")
         return safe_text(delimiter.join(sorted(str(x) for x in items) if isinstance(items, (set, frozenset)) else
                                         [str(x) for x in items]))
     if kind == "boolean":
@@ -271,7 +296,12 @@ def _readme(t: Neo4jTables) -> str:
 load.cypher          the same through LOAD CSV, for a running Neo4j 5 (cypher-shell -f load.cypher)
 load-memgraph.cypher the same for Memgraph (mgconsole < load-memgraph.cypher)
 
-Lists (sectors, sources, quotes, mechanisms, ...) are joined with '{t.delimiter}' ({delim}), which occurs in no value.
+Lists (sectors, sources, quotes, mechanisms, ...) are string[] arrays, items joined with '{t.delimiter}' ({delim}),
+which occurs in no item (neo4j-admin has no escape for it inside an item). Evidence is two parallel arrays,
+evidence_quotes and evidence_sources: quote i comes from source i, e.g.
+  MATCH (n) WHERE n.evidence_quotes IS NOT NULL
+  UNWIND range(0, size(n.evidence_quotes) - 1) AS i
+  RETURN n.id, n.evidence_quotes[i] AS quote, n.evidence_sources[i] AS source LIMIT 10
 Text fields may hold commas, double quotes and line breaks (RFC 4180 quoting).
 
 Bulk import into a new, stopped Neo4j 5 database (files in $NEO4J_HOME/import):
