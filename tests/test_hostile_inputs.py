@@ -230,3 +230,14 @@ def test_triples_grow_linearly_with_participants(case_dir):
     small, large = triples(20), triples(40)
     per_org = (large - small) / 20
     assert triples(80) - large == pytest.approx(per_org * 40, abs=2)
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "-9223372036854775809", "1" * 5000])
+def test_integer_parameters_beyond_64_bits_are_refused_on_both_engines(value):
+    from lianjian.errors import UsageError
+    from lianjian.queries import get_query
+
+    q = get_query("around-organization", "sparql")
+    with pytest.raises(UsageError, match="out of range"):
+        q.bindings({"hops": value})
+    assert q.bindings({"hops": "9223372036854775807"})["hops"].toPython() == 2 ** 63 - 1

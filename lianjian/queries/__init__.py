@@ -79,6 +79,9 @@ class Parameter:
             raise UsageError(f"--param {self.name}: {value!r} is not an id")
         if self.type == "integer" and not re.fullmatch(r"-?\d+", value.strip()):
             raise UsageError(f"--param {self.name}: {value!r} is not a whole number")
+        if self.type == "integer" and not -(2 ** 63) <= int(value.strip()[:25]) < 2 ** 63:
+            # Beyond 64 bits Oxigraph and rdflib disagree (overflow vs big integer): refuse on both.
+            raise UsageError(f"--param {self.name}: {value.strip()[:30]} is out of range (a 64-bit whole number)")
         if self.type == "iri" and not re.fullmatch(r"[a-z][a-z0-9+.-]*:[^\s<>\"{}|\\^`]*", value):
             raise UsageError(f"--param {self.name}: {value!r} is not an IRI")
         return PARAM_TYPES[self.type](value.strip() if self.type != "string" else value)
