@@ -12,8 +12,8 @@ import click
 
 from lianjian import __version__, api
 from lianjian.errors import CaseErrors, LianjianError, printable
-from lianjian.options import case_options, emit, engine_option, format_option, output_option
-from lianjian.results import FORMATS, render
+from lianjian.options import case_options, check_result_output, emit, emit_result, engine_option, excel_option, format_option, output_option
+from lianjian.results import FORMATS, TABLE_FORMATS, render
 
 __all__ = ["main", "cli"]
 
@@ -253,9 +253,10 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
 @case_options
 @engine_option
 @click.option("--endpoint", metavar="URL", help="Run against a remote SPARQL 1.1 endpoint instead of the local graph.")
-@format_option(FORMATS, "table")
+@format_option(TABLE_FORMATS, "table")
+@excel_option
 @output_option()
-def query(name, list_, params, cases, no_bundled, engine, endpoint, fmt, output):
+def query(name, list_, params, cases, no_bundled, engine, endpoint, fmt, excel, output):
     """Run a canned SPARQL query by NAME (see --list)."""
     from lianjian.queries import sparql_catalogue
 
@@ -272,8 +273,9 @@ def query(name, list_, params, cases, no_bundled, engine, endpoint, fmt, output)
         return
     if not name:
         raise click.UsageError("give a query NAME or --list")
+    check_result_output(fmt, output, excel)
     result = api.query(name, _params(params), cases, bundled=not no_bundled, engine=engine, endpoint=endpoint)
-    emit(render(result, fmt), output)
+    emit_result(result, fmt, output, excel)
 
 
 @cli.command()
@@ -283,12 +285,14 @@ def query(name, list_, params, cases, no_bundled, engine, endpoint, fmt, output)
 @engine_option
 @click.option("--endpoint", metavar="URL", help="Run against a remote SPARQL 1.1 endpoint instead of the local graph.")
 @click.option("--allow-remote", is_flag=True, help="Let a local query use SERVICE (and FROM on rdflib), reaching files or the network.")
-@format_option(FORMATS, "table")
+@format_option(TABLE_FORMATS, "table")
+@excel_option
 @output_option()
-def sparql(text, path, cases, no_bundled, engine, endpoint, allow_remote, fmt, output):
+def sparql(text, path, cases, no_bundled, engine, endpoint, allow_remote, fmt, excel, output):
     """Run any SPARQL query (TEXT, or -f FILE.rq); the project's prefixes are predeclared."""
     if (text is None) == (path is None):
         raise click.UsageError("give the query TEXT or -f FILE, not both or neither")
+    check_result_output(fmt, output, excel)
     if path is not None:
         try:
             with open(path, encoding="utf-8") as fh:
@@ -296,7 +300,7 @@ def sparql(text, path, cases, no_bundled, engine, endpoint, allow_remote, fmt, o
         except (OSError, UnicodeDecodeError) as exc:
             raise click.BadParameter(f"cannot read {path}: {exc}", param_hint="-f")
     result = api.sparql(text, cases, bundled=not no_bundled, engine=engine, endpoint=endpoint, allow_remote=allow_remote)
-    emit(render(result, fmt), output)
+    emit_result(result, fmt, output, excel)
 
 
 @cli.command()
@@ -308,9 +312,10 @@ def sparql(text, path, cases, no_bundled, engine, endpoint, allow_remote, fmt, o
               help="LadybugDB (a cached on-disk database) or grand-cypher (pure Python, in memory).")
 @click.option("--db-dir", metavar="DIR", help="Where LadybugDB databases are cached (default ~/.cache/lianjian/ladybug).")
 @case_options
-@format_option(FORMATS, "table")
+@format_option(TABLE_FORMATS, "table")
+@excel_option
 @output_option()
-def cypher(text, query_name, list_, params, engine, db_dir, cases, no_bundled, fmt, output):
+def cypher(text, query_name, list_, params, engine, db_dir, cases, no_bundled, fmt, excel, output):
     """Run Cypher over the property graph: TEXT, a canned query (--query NAME) or --list.
 
     Example: lianjian cypher 'MATCH (a:PartyOrganization)-[:LINKED_WITH]-(b)
@@ -318,9 +323,10 @@ def cypher(text, query_name, list_, params, engine, db_dir, cases, no_bundled, f
     """
     from lianjian.queries.cypher import cypher_command
 
+    check_result_output(fmt, output, excel)
     result = cypher_command(text, query_name, _params(params), list_queries=list_, cases=cases,
                             bundled=not no_bundled, engine=engine, cache_dir=db_dir)
-    emit(render(result, fmt), output)
+    emit_result(result, fmt, output, excel)
 
 
 @cli.command()

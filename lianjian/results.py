@@ -1,8 +1,12 @@
 """Query results as a neutral table of RDF terms, and its output formats.
 
-`json` is the W3C SPARQL 1.1 Query Results JSON format; `csv` and `tsv` the W3C
-SPARQL 1.1 CSV/TSV results formats; `table` aligns columns for a terminal
-(Chinese characters count two cells); `md` writes a Markdown table.
+`json` is the W3C SPARQL 1.1 Query Results JSON format (full IRIs); `csv` and
+`tsv` are tables for spreadsheets: prefixed ids (``id:changning-district``),
+literal text, numbers as numbers, no cell a spreadsheet would run as a formula
+(`render(..., w3c=True)` gives the W3C SPARQL 1.1 CSV/TSV results formats
+instead, for the SPARQL endpoint); `xlsx` is an Excel workbook (bytes);
+`table` aligns columns for a terminal (Chinese characters count two cells);
+`md` writes a Markdown table.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -18,9 +23,15 @@ from rdflib import XSD, BNode, Literal, URIRef
 from lianjian.errors import UsageError
 from lianjian.namespace import PREFIXES
 
-__all__ = ["QueryResult", "FORMATS", "render", "short"]
+__all__ = ["QueryResult", "FORMATS", "TABLE_FORMATS", "EXCEL_FORMATS", "BOM", "render", "short"]
 
+#: Text formats, for every command that prints a table.
 FORMATS = ("table", "csv", "tsv", "json", "md")
+#: The formats of the query commands (query, sparql, cypher): the text ones and an Excel workbook.
+TABLE_FORMATS = FORMATS + ("xlsx",)
+#: Formats that --excel applies to (it prefixes a UTF-8 byte-order mark, so Excel reads Chinese).
+EXCEL_FORMATS = ("csv", "tsv")
+BOM = "\ufeff"
 #: Rows a notebook shows before "N more rows".
 _HTML_ROWS = 200
 _NUMERIC = {str(XSD.integer), str(XSD.decimal), str(XSD.double), str(XSD.float), str(XSD.int), str(XSD.long)}
@@ -130,22 +141,25 @@ def _pad(text: str, width: int) -> str:
     return text + " " * (width - _width(text))
 
 
-def render(result: QueryResult, fmt: str = "table") -> str:
-    """The result in one of FORMATS."""
+def render(result: QueryResult, fmt: str = "table", *, w3c: bool = False) -> str | bytes:
+    """The result in one of TABLE_FORMATS (`xlsx` as bytes, the others as text); `w3c` gives the W3C
+    SPARQL CSV/TSV results formats (full IRIs, TSV terms in N-Triples syntax) instead of spreadsheet tables."""
     if fmt == "json":
         return json.dumps(_json(result), ensure_ascii=False, indent=1) + "\n"
-    if fmt == "csv":
+    if fmt == "csv" or (fmt == "tsv" and not w3c):
         out = io.StringIO()
-        w = csv.writer(out, lineterminator="\r\n")
+        w = csv.writer(out, lineterminator="\r\n" if fmt == "csv" else "\n", delimiter="," if fmt == "csv" else "\t")
         w.writerow(result.vars)
         for row in result.rows:
-            w.writerow(["" if t is None else (f"_:{t}" if isinstance(t, BNode) else _cell(t)) for t in row])
+            w.writerow(["" if t is None else (f"_:{t}" if isinstance(t, BNode) else _cell(t, w3c)) for t in row])
         return out.getvalue()
     if fmt == "tsv":
         lines = ["\t".join(f"?{v}" for v in result.vars)]
         for row in result.rows:
             lines.append("\t".join(_tsv(t) for t in row))
         return "\n".join(lines) + "\n"
+    if fmt == "xlsx":
+        return _xlsx(result)
     if fmt in ("table", "md"):
         cells = [[short(t).replace("\n", " ") for t in row] for row in result.rows]
         if fmt == "md":
@@ -158,7 +172,7 @@ def render(result: QueryResult, fmt: str = "table") -> str:
         lines += ["  ".join(_pad(c, w) for c, w in zip(row, widths)).rstrip() for row in cells]
         lines.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
         return "\n".join(lines) + "\n"
-    raise UsageError(f"--format: unknown format {fmt!r} (choose {', '.join(FORMATS)})")
+    raise UsageError(f"--format: unknown format {fmt!r} (choose {', '.join(TABLE_FORMATS)})")
 
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP "CSV injection").
@@ -185,9 +199,43 @@ def _is_number(t) -> bool:
     return all(c in "0123456789+-.eE" for c in str(t))
 
 
-def _cell(t) -> str:
-    """A CSV cell: the term's text, neutralised unless it is a plain number."""
-    return str(t) if _is_number(t) else neutralise(str(t))
+def _cell(t, w3c: bool = False) -> str:
+    """A CSV/TSV cell: the term's text (an IRI prefixed unless `w3c`), neutralised unless it is a plain number."""
+    if _is_number(t):
+        return str(t)
+    return neutralise(str(t) if w3c or not isinstance(t, URIRef) else short(t))
+
+
+def _xlsx(result: QueryResult) -> bytes:
+    """An Excel workbook of the result: a header row, then numbers as numbers and everything else as text cells
+    (prefixed ids, neutralised like CSV; characters a workbook cannot hold written as escapes)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    from lianjian.graph.exchange import safe_text
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "results"
+    ws.append([safe_text(v) for v in result.vars])
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    ws.freeze_panes = "A2"
+    for r, row in enumerate(result.rows, start=2):
+        for c, t in enumerate(row, start=1):
+            if t is None:
+                continue
+            number = _plain(t) if _is_number(t) else None
+            if isinstance(number, (int, float)) and math.isfinite(number) and abs(number) < 1e15:
+                ws.cell(row=r, column=c, value=number)
+            else:
+                text = f"_:{t}" if isinstance(t, BNode) else _cell(t)
+                cell = ws.cell(row=r, column=c)
+                cell.value = safe_text(text)
+                cell.data_type = "s"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
 
 
 def _tsv(t) -> str:

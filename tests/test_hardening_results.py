@@ -19,14 +19,18 @@ def test_no_csv_or_tsv_cell_starts_like_a_formula(start, rest, lang):
     result = QueryResult(["a", "b"], [[Literal(text, lang=lang), URIRef("https://example.org/x")]])
     cells = next(iter(csv.reader(io.StringIO(render(result, "csv").split("\r\n", 1)[1]))), [""])
     assert cells[0].startswith("'")
-    tsv_cell = render(result, "tsv").split("\n")[1].split("\t")[0]
-    assert tsv_cell.lstrip('"').startswith("'"), tsv_cell
+    for w3c in (False, True):
+        tsv_cell = render(result, "tsv", w3c=w3c).split("\n")[1].split("\t")[0]
+        assert tsv_cell.lstrip('"').startswith("'"), tsv_cell
 
 
 def test_numbers_stay_numbers():
     result = QueryResult(["n", "x"], [[Literal(-3, datatype=XSD.integer), Literal("-3")]])
     assert render(result, "csv").split("\r\n")[1] == "-3,'-3"
-    assert render(result, "tsv").split("\n")[1] == "-3\t\"'-3\""
+    # TSV is a spreadsheet table like CSV (cells as text); the W3C SPARQL TSV (N-Triples terms) is what the
+    # SPARQL endpoint serves, with w3c=True.
+    assert render(result, "tsv").split("\n")[1] == "-3\t'-3"
+    assert render(result, "tsv", w3c=True).split("\n")[1] == "-3\t\"'-3\""
 
 
 def test_a_numeric_literal_with_a_formula_text_is_neutralised():

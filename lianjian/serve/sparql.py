@@ -99,7 +99,7 @@ def _worker(kg, text: str, fmt: str, row_limit: int, conn) -> None:
         if fmt == "html":
             payload = {"vars": result.vars, "rows": result.short_rows()}
         else:
-            payload = result_xml(result) if fmt == "xml" else render(result, fmt)
+            payload = result_xml(result) if fmt == "xml" else render(result, fmt, w3c=True)
         conn.send(("ok", payload, truncated))
     except LianjianError as exc:
         conn.send(("error", str(exc), False))
