@@ -56,7 +56,7 @@ def case_files(draw):
             for k in range(draw(st.integers(1, 4)))
         ],
         "observations": [{"subject": org_ids[0], "zh": draw(label), "value": draw(st.integers(0, 10**6)), "unit": "名",
-                          "approximate": draw(st.booleans()), "evidence": quote()}],
+                          "bound": draw(st.sampled_from(["exact", "about", "at-least", "at-most"])), "evidence": quote()}],
     }
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
 
