@@ -55,7 +55,9 @@ bundled corpus (five annotated source documents), so the tables are real output,
 ```sh
 lianjian query --list                                  # names, titles and parameters
 lianjian query timeline --param case=pudong-daju-2015  # parameters are KEY=VALUE, repeatable
-lianjian query sector-matrix --format csv -o matrix.csv  # table, csv, tsv, json (SPARQL Results JSON) or md
+lianjian query sector-matrix --format csv -o matrix.csv  # table, csv, tsv, json (SPARQL Results JSON), md or xlsx
+lianjian query sector-matrix --format csv --excel -o matrix.csv  # with a UTF-8 BOM, so Excel reads Chinese
+lianjian query sector-matrix --format xlsx -o matrix.xlsx        # an Excel workbook (needs -o FILE)
 lianjian query organizations-in-area --engine rdflib   # the same rows from rdflib's in-memory store
 lianjian query party-hierarchy --cases my-cases/       # your own case files added to the bundled corpus
 ```
