@@ -190,7 +190,8 @@ def test_find_entities_reads_traditional_and_full_width_input_as_simplified(kg_o
         simplified = rows(kg, "find-entities", text="凝博馆")
         assert simplified and rows(kg, "find-entities", text="凝博館") == simplified
     assert any("凝博馆" in r["matched"] for r in simplified)
-    assert rows(kg_oxigraph, "find-entities", text="ＳＨＥＮＴＯＮＧ") == rows(kg_oxigraph, "find-entities", text="Shentong")
+    full_width = rows(kg_oxigraph, "find-entities", text="ＳＨＥＮＴＯＮＧ")
+    assert full_width and [r["entity"] for r in full_width] == [r["entity"] for r in rows(kg_oxigraph, "find-entities", text="Shentong")]
 
 
 def test_find_entities_matches_aliases(kg_oxigraph):
@@ -206,8 +207,6 @@ def test_entity_parameter_takes_a_name_in_either_script(kg_oxigraph):
     assert run_sparql(kg_oxigraph, "evidence-for", {"entity": "申通地鐵公司黨委"}).canonical() == by_id.canonical()
     with pytest.raises(UsageError, match="no entity is named '无此组织'"):
         run_sparql(kg_oxigraph, "evidence-for", {"entity": "无此组织"})
-    result = CliRunner().invoke(cli, ["query", "evidence-for", "--param", "entity=申通地鐵公司黨委", "--format", "json"])
-    assert result.exit_code == 0 and "shentong-metro-party-committee" in result.output
 
 
 def test_cypher_entity_parameter_takes_a_traditional_name(kg_oxigraph, tmp_path):

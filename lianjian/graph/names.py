@@ -15,6 +15,9 @@ from lianjian.namespace import ID, is_slug
 
 __all__ = ["resolve_name", "resolve_entity_params", "looks_like_a_name"]
 
+#: The language tags of labels and aliases in the graph (lianjian/graph/build.py).
+_LABEL_LANGS = ("zh-hans", "zh-hant", "zh", "en")
+
 
 def _is_id(text: str) -> bool:
     return is_slug(text) or ("--" in text and is_slug(text.replace("--", "-")))
@@ -33,8 +36,12 @@ def resolve_name(kg, text: str, option: str) -> str:
 
     q = internal_query("entity-by-name")
     raw = text.strip()
-    _, rows = kg.select_rows(q.text, {"text": Literal(raw), "simplified": Literal(simplified_name(raw))})
-    ids = sorted({str(r[0])[len(str(ID)):] for r in rows})
+    ids: set[str] = set()
+    for name in dict.fromkeys((raw, simplified_name(raw))):
+        for lang in _LABEL_LANGS:
+            _, rows = kg.select_rows(q.text, {"name": Literal(name, lang=lang)})
+            ids |= {str(r[0])[len(str(ID)):] for r in rows}
+    ids = sorted(ids)
     if len(ids) == 1:
         return ids[0]
     if not ids:
