@@ -120,7 +120,7 @@ def test_both_engines_return_identical_rows(name, default_rows, kg_rdflib):
 
 #: Non-default parameter values: the binding must change the answer, identically on both engines.
 OTHER_PARAMS = [
-    ("around-organization", {"org": "huating-county-committee", "hops": "1"}),
+    ("around-organization", {"org": "huating-urban-community-party-working-committee", "hops": "1"}),
     ("around-organization", {"org": "pudong-construction-transport-commission", "hops": "3"}),
     ("organizations-in-area", {"area": "pudong-new-area"}),
     ("party-hierarchy", {"committee": "huating-county-committee"}),
@@ -473,8 +473,16 @@ def test_persons_and_posts(default_rows):
 def test_initiative_tree_of_the_cohesion_project(default_rows):
     found = {r["part"]: r for r in default_rows("initiative-tree").records()}
     assert found[str(ID["cohesion-project"])]["level"] == 0
-    one_plus_n = found[str(ID["changning-1-plus-n-model"])]
-    assert one_plus_n["level"] == 1 and one_plus_n["parent"] == str(ID["cohesion-project"])
+    # The Cohesion Project is the "1" inside the 1+N model (004), not the other way round (codebook R12).
+    assert str(ID["changning-1-plus-n-model"]) not in found
+
+
+def test_the_cohesion_project_is_the_one_inside_one_plus_n(bundled_kg):
+    from lianjian.queries.run import run_sparql
+
+    rows = run_sparql(bundled_kg, "initiative-tree", {"initiative": "changning-1-plus-n-model"}).records()
+    cohesion = [r for r in rows if r["part"] == str(ID["cohesion-project"])]
+    assert cohesion and cohesion[0]["level"] == 1 and cohesion[0]["parent"] == str(ID["changning-1-plus-n-model"])
 
 
 def test_curation_gap_queries_find_real_gaps(default_rows):
