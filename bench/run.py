@@ -281,7 +281,7 @@ class Bench:
         mark = f"{cases} {hashlib.sha256(Path(synth.__file__).read_bytes()).hexdigest()}"
         if not folder.is_dir() or not stamp.is_file() or stamp.read_text() != mark:
             self.say(f"generating the {name} corpus ({cases} cases) in {folder} …")
-            synth.write_synth(folder, cases, seed=0)
+            synth.write_synth(folder, cases, seed=0, force=True)  # the bench's own folder, regenerated
             stamp.write_text(mark)
         return folder
 

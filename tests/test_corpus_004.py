@@ -194,7 +194,7 @@ def test_inferred_relationships_carry_reasons(kg):
         SELECT ?reason WHERE {
             ?rel a lj:JointBuilding ; lj:mechanism mechanism:block-line-linkage ;
                  lj:participant id:changning-district-functional-departments ;
-                 lj:basis "inferred" ; lj:basisReason ?reason . }""")
+                 lj:basis "inferred" ; lj:basisReason ?reason ; lj:evidence/dcterms:source %s . }""" % SRC)
     assert len(rows) == 1 and "条块结合" in rows[0]["reason"]
 
 
