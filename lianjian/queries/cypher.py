@@ -39,7 +39,7 @@ ENGINES = ("ladybug", "grand-cypher")
 NODE_TABLE = "Entity"
 LABEL_PREFIX = "is_"
 #: Bumped whenever the database layout changes, so that cached databases are rebuilt.
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 DB_FILE = "graph.lbug"
 #: Relationship types stored once per pair in LadybugDB (from the smaller id): match them undirected.
 SYMMETRIC = frozenset({"LINKED_WITH"})
@@ -51,6 +51,7 @@ _BASE_NODE_COLUMNS = {
     "aliases": "STRING[]", "kind": "STRING", "sector": "STRING", "sectors": "STRING[]",
     "mechanisms": "STRING[]", "sources": "STRING[]", "quote": "STRING", "quotes": "STRING[]",
     "evidence": "STRUCT(quote STRING, source STRING)[]",
+    "basis": "STRING", "basisReason": "STRING", "bound": "STRING", "rhetorical": "BOOLEAN", "asOf": "STRING",
 }
 _BASE_REL_COLUMNS = {
     "LINKED_WITH": {"relationships": "STRING[]", "kind": "STRING", "kinds": "STRING[]", "mechanisms": "STRING[]",
