@@ -161,6 +161,10 @@ def _write_entry(path: Path, purpose: str, value) -> bool:
     return True
 
 
+#: What a cache folder holds; a folder holding anything else is not adopted (the cache deletes what it replaces).
+CACHE_ENTRIES = frozenset({"files", "graph", ".lock"})
+
+
 class BuildCache:
     """A folder holding cached file checks (files/) and the last built graph (graph/)."""
 
@@ -168,6 +172,12 @@ class BuildCache:
         self.root = Path(root)
         if self.root.exists() and not self.root.is_dir():
             raise UsageError(f"{option} {root}: exists and is not a folder")
+        if self.root.is_dir():
+            # The cache removes and replaces what it keeps: never adopt a folder holding anything else.
+            strangers = sorted(set(os.listdir(self.root)) - CACHE_ENTRIES)
+            if strangers:
+                raise UsageError(f"{option} {root}: not a lianjian cache folder (it holds {strangers[0]!r}); "
+                                 "give a new or empty folder")
         try:
             (self.root / "files").mkdir(parents=True, exist_ok=True)
         except OSError as exc:

@@ -195,8 +195,23 @@ def atomic_write(path: str | Path, data: bytes | str, option: str = "-o") -> Pat
     return p
 
 
-def atomic_directory(path: str | Path, fill, option: str = "-o") -> Path:
-    """Create a directory of files atomically: `fill(tmpdir)` writes them, then the folder is swapped in."""
+def _replaceable(folder: Path, names, shown: str = "") -> list[str]:
+    """The entries of an existing output folder, if every one is a plain file the writer owns (`names`); else refuse."""
+    entries = sorted(os.listdir(folder))
+    for name in entries:
+        entry = folder / name
+        if entry.is_symlink() or not entry.is_file() or (names is not None and name not in names):
+            raise UsageError(f"{shown or folder}: holds {name!r}, which this program did not write; give a new or empty folder")
+    return entries
+
+
+def atomic_directory(path: str | Path, fill, option: str = "-o", replaces=None) -> Path:
+    """Create a directory of files atomically: `fill(tmpdir)` writes them, then the folder is swapped in.
+
+    An existing folder is replaced only if it holds nothing but plain files named in `replaces` (any plain file
+    when `replaces` is None: a folder of the program's own, such as a cache entry); its files are then removed
+    one by one, never a whole tree, so nothing a user put there is deleted.
+    """
     p = Path(path)
     parent = p.parent if str(p.parent) else Path(".")
     if not parent.is_dir():
@@ -218,12 +233,16 @@ def atomic_directory(path: str | Path, fill, option: str = "-o") -> Path:
         os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes the folder private; give it the usual permissions
         fill(tmp)
         if p.exists():
+            _replaceable(p, replaces, f"{option} {path}")
             # ".old", not ".tmp": the user's folder is never something a signal handler or a later run removes.
             old = Path(tempfile.mkdtemp(dir=parent, prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=".old"))
             os.rmdir(old)
             os.replace(p, old)
             os.replace(tmp, p)
-            shutil.rmtree(old, ignore_errors=True)
+            with contextlib.suppress(OSError):  # checked again after the swap: only our plain files go
+                for name in _replaceable(old, replaces):
+                    os.unlink(old / name)
+                os.rmdir(old)
         else:
             os.replace(tmp, p)
     except OSError as exc:

@@ -104,7 +104,7 @@ def export_neo4j(kg, directory: str | Path, option: str = "-o") -> dict:
             p.chmod(0o644)
         tmp.chmod(0o755)
 
-    atomic_directory(target.resolve(), fill, option)
+    atomic_directory(target.resolve(), fill, option, replaces=FILES)
     types = sorted({row[2] for row in tables.relationship_rows})
     return {"output": str(directory), "format": "neo4j", "nodes": len(tables.node_rows),
             "relationships": len(tables.relationship_rows), "relationship_types": types,
