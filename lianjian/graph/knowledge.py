@@ -330,15 +330,15 @@ class KnowledgeGraph:
         elif text.startswith(("http://", "https://", "urn:")):
             iri = URIRef(text)
         elif is_slug(text) or ("--" in text and is_slug(text.replace("--", "-"))):
-            iri = next((ns[text] for ns in (ID, MECHANISM) if self._holds(ns[text])), ID[text])
+            iri = next((ns[text] for ns in (ID, MECHANISM) if self.holds(ns[text])), ID[text])
         else:
             return Literal(value)
-        if str(iri).startswith((str(ID), str(MECHANISM))) and not self._holds(iri):
+        if str(iri).startswith((str(ID), str(MECHANISM))) and not self.holds(iri):
             raise UsageError(f"{name}={value!r}: the graph has no entity with that id (bind text with rdflib.Literal)")
         return iri
 
-    def _holds(self, iri: URIRef) -> bool:
-        """Whether any triple has `iri` as its subject."""
+    def holds(self, iri: URIRef) -> bool:
+        """Whether the graph says anything about `iri` (any triple has it as its subject)."""
         return bool(self.select_rows("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1", {"s": iri})[1])
 
     def select(self, text: str, **bindings: Any) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Iterable
 from urllib.parse import urlencode
 
+import yaml
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -29,23 +30,8 @@ __all__ = ["create_app"]
 HERE = Path(str(resources.files("lianjian") / "serve"))
 #: Content-Security-Policy of the app's own pages: scripts and styles from the app only, nothing else.
 CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-#: UI strings in both languages; every template takes them from here.
-UI = {
-    "zh": {"home": "首页", "queries": "查询库", "network": "网络", "sparql": "SPARQL", "search": "搜索实体（简体、繁體、English）",
-           "sources": "来源文献", "cite": "引用", "copied": "已复制", "download": "下载", "stated": "文中明言", "inferred": "推断",
-           "ties": "联建关系", "evidence": "证据", "run": "运行", "rows": "行", "seconds": "秒", "text": "原文",
-           "children": "下级组织", "kind": "类型", "sectors": "领域", "labels": "名称", "neighbours": "邻近网络",
-           "no_text": "原文未提供（用 --sources 指定原文所在文件夹）", "statements": "陈述", "query_text": "查询语句",
-           "table": "表格", "chart": "柱状图", "timeline": "时间线", "graph": "网络图", "mechanisms": "机制", "period": "时间",
-           "other": "English", "counts": "统计"},
-    "en": {"home": "Home", "queries": "Query gallery", "network": "Network", "sparql": "SPARQL", "search": "Search entities (简体, 繁體, English)",
-           "sources": "Source documents", "cite": "Cite", "copied": "Copied", "download": "Download", "stated": "stated", "inferred": "inferred",
-           "ties": "Joint-building ties", "evidence": "Evidence", "run": "Run", "rows": "rows", "seconds": "s", "text": "Text",
-           "children": "Sub-organisations", "kind": "Kind", "sectors": "Sectors", "labels": "Names", "neighbours": "Neighbourhood",
-           "no_text": "Source text not available (give its folder with --sources)", "statements": "Statements", "query_text": "Query text",
-           "table": "Table", "chart": "Bar chart", "timeline": "Timeline", "graph": "Network", "mechanisms": "Mechanisms", "period": "Period",
-           "other": "中文", "counts": "Counts"},
-}
+#: The interface strings in both languages (serve/ui.yaml); every template takes them as `t`.
+UI = yaml.safe_load((HERE / "ui.yaml").read_text(encoding="utf-8"))
 
 
 def _lang(request: Request) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from lianjian.errors import UsageError
-from lianjian.namespace import ID, MECHANISM, SOURCE, is_slug, local_name
+from lianjian.namespace import ID, SOURCE, is_slug, local_name
 from lianjian.queries import internal_query
 from lianjian.results import short
 
@@ -38,14 +38,18 @@ class NotFound(UsageError):
 
 
 def resolve(kg, ident: str):
-    """The IRI of an entity, statement or mechanism id; `NotFound` when the graph has nothing about it."""
-    if not isinstance(ident, str) or not is_slug(ident.split("--")[0]) or len(ident) > 200:
+    """The IRI of an entity, statement or mechanism id (through `KnowledgeGraph.term`); `NotFound` when unknown."""
+    from rdflib import URIRef
+
+    if not isinstance(ident, str) or len(ident) > 200:
         raise NotFound(f"no entity with id {ident!r}")
-    for ns in (ID, MECHANISM):
-        iri = ns[ident]
-        if kg.select("SELECT ?s ?p WHERE { ?s ?p ?o } LIMIT 1", s=iri):
-            return iri
-    raise NotFound(f"no entity with id '{ident}'")
+    try:
+        iri = kg.term(ident, "id")
+    except UsageError:
+        raise NotFound(f"no entity with id '{ident}'") from None
+    if not isinstance(iri, URIRef) or not kg.holds(iri):
+        raise NotFound(f"no entity with id {ident!r}")
+    return iri
 
 
 def _rows(kg, name: str, **params) -> list[dict[str, Any]]:
