@@ -128,12 +128,41 @@ def projection_bytes(g: nx.DiGraph, fmt: str, what: str = "ties") -> bytes:
     buf = io.BytesIO()
     flat = flat_graph(_for_exchange(g, what))
     if fmt == "graphml":
-        nx.write_graphml(flat, buf, encoding="utf-8")
+        nx.write_graphml(_unique_edge_keys(flat), buf, encoding="utf-8")
+        data = buf.getvalue()
     else:
         nx.write_gexf(_with_viz(flat), buf, encoding="utf-8", version="1.3")
-    data = buf.getvalue()
+        data = _gexf_header(buf.getvalue())
     _check_well_formed(data, fmt)
     return data
+
+
+def _unique_edge_keys(g: nx.Graph) -> nx.Graph:
+    """GraphML edge ids are the edge keys and must be unique: an n-ary relationship drawn as several edges
+    keeps its id in the `relationship` attribute, and its second and later edges get `.2`, `.3`… keys (GraphML ids are XML name tokens)."""
+    if not g.is_multigraph():
+        return g
+    out = g.__class__()
+    out.add_nodes_from(g.nodes(data=True))
+    seen: dict = {}
+    for a, b, k, d in g.edges(keys=True, data=True):
+        seen[k] = seen.get(k, 0) + 1
+        out.add_edge(a, b, key=k if seen[k] == 1 else f"{k}.{seen[k]}", **d)
+    return out
+
+
+#: networkx writes the XML Schema instance namespace without `www.` and an empty graph name, which GEXF's
+#: schema does not allow; both are fixed in the header it writes.
+_GEXF_FIXES = ((b'xmlns:xsi="http://w3.org/2001/XMLSchema-instance"', b'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"'),
+               (b' mode="static" name="">', b' mode="static">'))
+
+
+def _gexf_header(data: bytes) -> bytes:
+    """The GEXF networkx wrote, with its header made schema-valid (see `_GEXF_FIXES`)."""
+    head, sep, rest = data.partition(b"<nodes")
+    for wrong, right in _GEXF_FIXES:
+        head = head.replace(wrong, right, 1)
+    return head + sep + rest
 
 
 def _check_well_formed(data: bytes, fmt: str) -> None:
