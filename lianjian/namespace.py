@@ -10,7 +10,7 @@ from rdflib import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD, Namespace, UR
 __all__ = [
     "BASE", "LJ", "ID", "SECTOR", "MECHANISM", "RELATION", "SOURCE", "GRAPH", "EVIDENCE", "ORG",
     "PREFIXES", "SLUG", "is_slug", "entity_iri", "source_iri", "graph_iri", "concept_iri",
-    "evidence_iri", "minted_id", "minted_iri", "sparql_prologue", "ONTOLOGY_GRAPH", "local_name",
+    "evidence_iri", "minted_id", "sparql_prologue", "ONTOLOGY_GRAPH", "local_name",
 ]
 
 BASE = "https://w3id.org/lianjian/"
@@ -111,11 +111,6 @@ def minted_id(kind: str, doc_id: str, *parts: str) -> str:
     The double hyphen cannot occur in a curator's id, so minted ids never collide with them.
     """
     return f"{_checked(kind)}-{_checked(doc_id)}--{_digest(*parts)}"
-
-
-def minted_iri(kind: str, doc_id: str, *parts: str) -> URIRef:
-    """The IRI of `minted_id(...)`."""
-    return ID[minted_id(kind, doc_id, *parts)]
 
 
 def evidence_iri(doc_id: str, subject: str, quote: str) -> URIRef:

@@ -30,7 +30,6 @@ __all__ = ["remote_select", "with_values", "parse_results", "graph_payloads", "p
 
 DEFAULT_TIMEOUT = 30.0
 RESULTS_JSON = "application/sparql-results+json"
-_RESULT_TYPES = (RESULTS_JSON, "application/json")
 #: Content types a Graph Store accepts for a pushed graph; the body is N-Triples, which is also Turtle.
 PUSH_TYPES = {"nt": "application/n-triples", "ttl": "text/turtle"}
 

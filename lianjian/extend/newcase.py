@@ -131,7 +131,6 @@ class _Draft:
         for c in self.cands:
             if c.type == "entity":
                 by_entity[c.entity].append(c)
-        self.known_high = {e for e, cs in by_entity.items() if any(c.confidence == "high" for c in cs)}
         for entity, cs in sorted(by_entity.items(), key=lambda kv: kv[1][0].start):
             section = self.section_of(entity, cs[0].section)
             high = [c for c in cs if c.confidence == "high"]

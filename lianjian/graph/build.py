@@ -68,11 +68,6 @@ def _number(value) -> str:
     return _typed(text, "decimal")
 
 
-def entry_iri(entry: Entry) -> str:
-    """The IRI of an entry: mechanisms in the mechanism scheme, everything else under id/."""
-    return MECHANISM[entry.id] if entry.section == "mechanisms" else ID[entry.id]
-
-
 # N-Triples forms of the IRIs written for every entry or quote, made once (rdflib namespaces build a new
 # URIRef on every attribute lookup).
 _ID, _MECHANISM = str(ID), str(MECHANISM)

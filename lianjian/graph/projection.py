@@ -35,7 +35,6 @@ PREF_LABEL = "http://www.w3.org/2004/02/skos/core#prefLabel"
 DEFINITION = "http://www.w3.org/2004/02/skos/core#definition"
 DCT_SOURCE = "http://purl.org/dc/terms/source"
 _LABEL_KEYS = {"zh-hans": "label_zh", "zh-hant": "label_zh_hant", "en": "label_en"}
-_LIST_PROPS = {"sectors", "sources", "quotes", "aliases", "mechanisms", "posts"}
 
 
 @functools.lru_cache(maxsize=1)

@@ -26,7 +26,6 @@ PHYSICS_LIMIT = 1000
 #: Above this many nodes the page shows organisations and their links only.
 DETAIL_LIMIT = 3000
 
-_SHOWN = {"Organization", "Area", "Person", "CollectiveActor", "Initiative", "Mechanism"}
 _EDGES = {"LINKED_WITH", "SUB_ORGANIZATION_OF", "PARTY_ORGANIZATION_OF", "HAS_MEMBER", "LED_BY", "WITHIN",
           "LOCATED_IN", "HOLDS_POST", "PART_OF", "IN_INITIATIVE", "USES_MECHANISM", "ATTACHED_TO"}
 

@@ -148,9 +148,6 @@ class Corpus:
     extension_triples: list = field(default_factory=list)
     offsets: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
 
-    def entries_in(self, section: str) -> list[Entry]:
-        return [e for e in self.entries.values() if e.section == section]
-
 
 # --------------------------------------------------------------------------
 # Finding files

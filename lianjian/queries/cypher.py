@@ -192,7 +192,6 @@ def _depth_zero(masked: str, pattern: re.Pattern) -> list[re.Match]:
     return [m for m in pattern.finditer(masked) if depths[m.start()] == 0]
 
 
-_RETURN = re.compile(r"\bRETURN\b", re.I)
 _CLAUSE = re.compile(r"\b(?:OPTIONAL\s+MATCH|MATCH|WHERE|UNWIND|WITH|RETURN|ORDER\s+BY|SKIP|LIMIT|UNION|CALL)\b|;", re.I)
 _ALIAS = re.compile(r"^(.*?)\s+AS\s+([A-Za-z_]\w*|\x00\d+\x00)\s*$", re.I | re.S)
 _COLUMN_HEADER = re.compile(r"^[ \t]*//[ \t]*column[ \t]*:[ \t]*(\w+)[ \t]*\((\w+)\)[ \t]*$", re.M)
