@@ -9,7 +9,8 @@ from lianjian.errors import UsageError
 from lianjian.graph import EXPORT_FORMATS, KnowledgeGraph
 from lianjian.io import atomic_write, check_output_path
 
-__all__ = ["build", "validate", "stats", "export", "verify", "query", "sparql", "viz", "analyze", "path", "push", "synth", "demo", "cite", "explorer", "RDF_SUFFIXES", "GRAPH_FORMATS"]
+__all__ = ["build", "validate", "stats", "export", "verify", "query", "sparql", "viz", "analyze", "path", "push", "synth", "demo", "cite", "explorer", "queries", "cypher",
+           "suggest", "new_case", "diff", "diff_text", "RDF_SUFFIXES", "GRAPH_FORMATS"]
 
 #: Output file extension → export format.
 RDF_SUFFIXES = {".ttl": "ttl", ".nt": "nt", ".nq": "nq", ".trig": "trig", ".jsonld": "jsonld", ".json": "jsonld"}
@@ -41,7 +42,7 @@ def validate(cases: Iterable[str] = (), bundled: bool = True, shacl: bool = True
              rules: bool = True) -> dict:
     """Check case files (raises `CaseErrors`), the built graph against the SHACL shapes, and the validation rules
     (`lianjian/ontology/rules/*.rq`): "findings" lists each place that breaks a rule, located in its case file."""
-    from lianjian.graph.rules import check_rules
+    from lianjian.queries.rules import check_rules
 
     kg = KnowledgeGraph.from_cases(cases, bundled=bundled, engine=engine)
     corpus = kg.corpus
@@ -60,7 +61,7 @@ def validate(cases: Iterable[str] = (), bundled: bool = True, shacl: bool = True
 
 def stats(cases: Iterable[str] = (), bundled: bool = True, engine: str = "oxigraph") -> dict:
     """Counts of what the graph holds: per class, per source document, per sector, mechanisms."""
-    from lianjian.graph.stats import graph_stats
+    from lianjian.queries.stats import graph_stats
 
     return graph_stats(KnowledgeGraph.from_cases(cases, bundled=bundled, engine=engine))
 
@@ -156,7 +157,7 @@ def path(a: str, b: str, cases: Iterable[str] = (), bundled: bool = True, engine
     """Build the graph and find the shortest chain of relationships between entities `a` and `b` (ids, or names in
     Simplified or Traditional Chinese or aliases)."""
     from lianjian.graph.analytics import shortest_path
-    from lianjian.graph.names import looks_like_a_name, resolve_name
+    from lianjian.queries.names import looks_like_a_name, resolve_name
 
     kg = KnowledgeGraph.from_cases(cases, bundled=bundled, engine=engine)
     g = kg.to_networkx()
@@ -184,7 +185,7 @@ def synth(output: str, cases: int, seed: int = 0, progress=None, force: bool = F
 
 def demo(output: str = "lianjian-network.html", engine: str = "oxigraph") -> dict:
     """Build the bundled corpus, count what it holds, run two canned queries and write the network page."""
-    from lianjian.graph.stats import graph_stats
+    from lianjian.queries.stats import graph_stats
     from lianjian.graph.viz import write_html
     from lianjian.queries.run import run_sparql
 
@@ -230,3 +231,50 @@ def explorer(cases: Iterable[str] = (), bundled: bool = True, sources: Iterable[
             raise UsageError(f"--sources {folder}: no such folder")
     kg = KnowledgeGraph.from_cases(cases, bundled=bundled, engine=engine)
     return create_app(kg, folders, query_seconds=query_seconds)
+
+
+def queries() -> list[dict]:
+    """The canned SPARQL queries: name, title, description and parameters of each (`lianjian query --list`)."""
+    from lianjian.queries import sparql_catalogue
+
+    return [q.describe() for q in sparql_catalogue().values()]
+
+
+def cypher(text: str | None = None, query: str | None = None, params: dict[str, str] | None = None, *,
+           list_queries: bool = False, cases: Iterable[str] = (), bundled: bool = True, engine: str = "ladybug",
+           cache_dir: str | None = None):
+    """Run Cypher over the property graph: `text`, a canned twin by name (`query`), or list the twins."""
+    from lianjian.queries.cypher import cypher_command
+
+    return cypher_command(text, query, params, list_queries=list_queries, cases=cases, bundled=bundled,
+                          engine=engine, cache_dir=cache_dir)
+
+
+def suggest(source: str, cases: Iterable[str] = (), bundled: bool = True, engine: str = "oxigraph",
+            sentences: bool = True):
+    """Candidate annotations of a new source document (a QueryResult; `sentences=False` leaves out the sentences)."""
+    from lianjian.extend.suggest import suggest_file
+
+    return suggest_file(source, cases, bundled, engine, sentences=sentences)
+
+
+def new_case(source: str, case_id: str, output: str, cases: Iterable[str] = (), bundled: bool = True,
+             force: bool = False) -> dict:
+    """Draft a case file for a new source document and write it to `output` ('-': only return its text)."""
+    from lianjian.extend.newcase import write_new_case
+
+    return write_new_case(source, case_id, output, cases=cases, bundled=bundled, force=force)
+
+
+def diff(old: str, new: str) -> dict:
+    """New and removed entities, links and mechanisms between two built graph files."""
+    from lianjian.extend.diff import diff as graph_diff
+
+    return graph_diff(old, new)
+
+
+def diff_text(result: dict) -> str:
+    """A `diff` result as the text table `lianjian diff` prints."""
+    from lianjian.extend.diff import render_diff
+
+    return render_diff(result)

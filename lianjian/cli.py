@@ -258,10 +258,8 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
 @output_option()
 def query(name, list_, params, cases, no_bundled, engine, endpoint, fmt, excel, output):
     """Run a canned SPARQL query by NAME (see --list)."""
-    from lianjian.queries import sparql_catalogue
-
     if list_:
-        catalogue = [q.describe() for q in sparql_catalogue().values()]
+        catalogue = api.queries()
         if fmt == "json":
             emit(json.dumps(catalogue, ensure_ascii=False, indent=1) + "\n", output)
         else:
@@ -321,11 +319,9 @@ def cypher(text, query_name, list_, params, engine, db_dir, cases, no_bundled, f
     Example: lianjian cypher 'MATCH (a:PartyOrganization)-[:LINKED_WITH]-(b)
     WHERE a.sector <> b.sector RETURN a.label_zh, b.label_zh'
     """
-    from lianjian.queries.cypher import cypher_command
-
     check_result_output(fmt, output, excel)
-    result = cypher_command(text, query_name, _params(params), list_queries=list_, cases=cases,
-                            bundled=not no_bundled, engine=engine, cache_dir=db_dir)
+    result = api.cypher(text, query_name, _params(params), list_queries=list_, cases=cases,
+                        bundled=not no_bundled, engine=engine, cache_dir=db_dir)
     emit_result(result, fmt, output, excel)
 
 
@@ -437,9 +433,7 @@ def suggest(source, cases, no_bundled, engine, fmt, output):
     offsets into the text as written. The table leaves out the sentences;
     the other formats include them.
     """
-    from lianjian.extend.suggest import suggest_report
-
-    emit(suggest_report(source, fmt, cases, bundled=not no_bundled, engine=engine), output)
+    emit(render(api.suggest(source, cases, bundled=not no_bundled, engine=engine, sentences=fmt != "table"), fmt), output)
 
 
 @cli.command("new-case")
@@ -455,9 +449,7 @@ def new_case(source, case_id, output, force, cases, no_bundled):
     source; new candidates become commented-out stubs with their evidence.
     The draft validates as written; edit it, then run `lianjian validate`.
     """
-    from lianjian.extend.newcase import write_new_case
-
-    result = write_new_case(source, case_id, output, cases=cases, bundled=not no_bundled, force=force)
+    result = api.new_case(source, case_id, output, cases=cases, bundled=not no_bundled, force=force)
     emit(result["text"] if output == "-" else result["message"])
 
 
@@ -468,9 +460,8 @@ def new_case(source, case_id, output, force, cases, no_bundled):
 @output_option()
 def diff(old, new, fmt, output):
     """Compare two built graphs (.ttl, .trig, .nt, .nq): new and removed entities, links and mechanisms."""
-    from lianjian.extend.diff import diff_report
-
-    emit(diff_report(old, new, fmt), output)
+    result = api.diff(old, new)
+    emit(json.dumps(result, ensure_ascii=False, indent=1) + "\n" if fmt == "json" else api.diff_text(result), output)
 
 
 def _progress(total: int, label: str):

@@ -192,7 +192,7 @@ def graph_payloads(kg, graph: str | None = None) -> Iterator[tuple[str | None, b
         data = kg.serialize("nt")
         yield graph, data, data.count(b"\n")
         return
-    store = getattr(kg, "_ox", None)
+    store = kg.store
     if store is not None:
         import pyoxigraph as ox
 

@@ -15,6 +15,7 @@ import csv
 import io
 import json
 import math
+import re
 import unicodedata
 from dataclasses import dataclass, field
 
@@ -23,7 +24,7 @@ from rdflib import XSD, BNode, Literal, URIRef
 from lianjian.errors import UsageError
 from lianjian.namespace import PREFIXES
 
-__all__ = ["QueryResult", "FORMATS", "TABLE_FORMATS", "EXCEL_FORMATS", "BOM", "render", "short"]
+__all__ = ["QueryResult", "FORMATS", "TABLE_FORMATS", "EXCEL_FORMATS", "BOM", "render", "short", "safe_text"]
 
 #: Text formats, for every command that prints a table.
 FORMATS = ("table", "csv", "tsv", "json", "md")
@@ -35,6 +36,19 @@ BOM = "\ufeff"
 #: Rows a notebook shows before "N more rows".
 _HTML_ROWS = 200
 _NUMERIC = {str(XSD.integer), str(XSD.decimal), str(XSD.double), str(XSD.float), str(XSD.int), str(XSD.long)}
+
+
+#: Characters XML 1.0 cannot hold (and controls a CSV reader chokes on): written as visible escapes instead.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+
+def safe_text(text: str) -> str:
+    r"""`text` with the characters XML 1.0 cannot hold written as escapes (a NUL becomes ``\x00``).
+
+    >>> safe_text("a" + chr(11) + "b")
+    'a\\x0bb'
+    """
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
 
 
 @dataclass
@@ -212,7 +226,6 @@ def _xlsx(result: QueryResult) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    from lianjian.graph.exchange import safe_text
 
     wb = Workbook()
     ws = wb.active

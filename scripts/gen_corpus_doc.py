@@ -11,7 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 from lianjian.graph import KnowledgeGraph
-from lianjian.graph.stats import graph_stats
+from lianjian.queries.stats import graph_stats
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generated import write_or_check  # noqa: E402

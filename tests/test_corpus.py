@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from lianjian.graph.stats import graph_stats
+from lianjian.queries.stats import graph_stats
 
 # source id: (entities, joint-building relationships). The entity floors are the corpus issue's; the
 # relationship floors are the counts under the codebook (docs/codebook.md), which folded fan-outs into one

@@ -13,7 +13,10 @@ import yaml
 
 from lianjian import api
 from lianjian.errors import CaseErrors, DataError, UsageError
-from lianjian.extend.diff import diff, diff_report, render_diff
+from click.testing import CliRunner
+
+from lianjian.cli import cli
+from lianjian.extend.diff import diff, render_diff
 from lianjian.extend.newcase import new_case, write_new_case
 from lianjian.extend.suggest import CANDIDATE_TYPES, SourceDocument, candidates_result, suggest
 from lianjian.graph import KnowledgeGraph
@@ -200,16 +203,17 @@ def test_candidates_render_as_a_query_result(candidates):
     assert json.loads(json.dumps(candidates[0].to_dict(), ensure_ascii=False))["type"] == "entity"
 
 
-def test_suggest_report_table_leaves_out_sentences():
-    from lianjian.extend.suggest import suggest_report
-
-    table = suggest_report(DOC, "table")
+def test_suggest_table_leaves_out_sentences():
+    table = render(api.suggest(str(DOC), sentences=False), "table")
     header = table.splitlines()[0].split()
     assert header == ["type", "text", "start", "end", "entity", "kind", "value", "confidence", "note"]
     assert "mechanism:joint-conference" in table and table.rstrip().endswith("rows)")
-    assert json.loads(suggest_report(DOC, "json"))["head"]["vars"][-1] == "sentence"
-    with pytest.raises(UsageError, match="--format"):
-        suggest_report(DOC, "xml")
+    out = CliRunner().invoke(cli, ["suggest", str(DOC), "--format", "json"])
+    assert out.exit_code == 0 and json.loads(out.output)["head"]["vars"][-1] == "sentence"
+    out = CliRunner().invoke(cli, ["suggest", str(DOC)])
+    assert out.exit_code == 0 and out.output == table
+    bad = CliRunner().invoke(cli, ["suggest", str(DOC), "--format", "xml"])
+    assert bad.exit_code == 2 and "--format" in bad.output
 
 
 def test_suggest_file_builds_the_graph_and_reports_a_missing_source(tmp_path):
@@ -330,11 +334,14 @@ def test_diff_reports_new_entities_and_links(builds):
 
 
 def test_diff_report_formats_and_errors(builds, tmp_path):
-    data = json.loads(diff_report(builds / "old.trig", builds / "new.trig", "json"))
-    assert data["links"]["added"][0]["a_zh"] == "长宁区图书馆"
-    assert diff_report(builds / "old.trig", builds / "old.trig").splitlines()[1].startswith("entities: +0 −0")
-    with pytest.raises(UsageError, match="--format"):
-        diff_report(builds / "old.trig", builds / "new.trig", "xml")
+    run = CliRunner().invoke
+    out = run(cli, ["diff", str(builds / "old.trig"), str(builds / "new.trig"), "--format", "json"])
+    assert out.exit_code == 0 and json.loads(out.output)["links"]["added"][0]["a_zh"] == "长宁区图书馆"
+    assert json.loads(out.output) == api.diff(str(builds / "old.trig"), str(builds / "new.trig"))
+    out = run(cli, ["diff", str(builds / "old.trig"), str(builds / "old.trig")])
+    assert out.exit_code == 0 and out.output.splitlines()[1].startswith("entities: +0 −0")
+    bad = run(cli, ["diff", str(builds / "old.trig"), str(builds / "new.trig"), "--format", "xml"])
+    assert bad.exit_code == 2 and "--format" in bad.output
     (tmp_path / "g.rdf").write_text("x", encoding="utf-8")
     with pytest.raises(UsageError, match="extension"):
         diff(tmp_path / "g.rdf", builds / "new.trig")

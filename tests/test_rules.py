@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from lianjian import api
 from lianjian.cli import cli
-from lianjian.graph.rules import RULES_DIR, SEVERITIES, rules
+from lianjian.queries.rules import RULES_DIR, SEVERITIES, rules
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -315,7 +315,7 @@ def test_api_validate_returns_the_findings_as_data(tmp_path):
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_rules_agree_across_engines(tmp_path):
     from lianjian.graph import KnowledgeGraph
-    from lianjian.graph.rules import check_rules
+    from lianjian.queries.rules import check_rules
 
     texts = [LINE_OF_COMMAND, NO_SECTOR, NO_AS_OF, INFERRED, SAME_NAME, BOUND]
     for i, text in enumerate(texts):

@@ -8,14 +8,12 @@ joint-building relationship joins (``LINKED_WITH``), mechanisms by id.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from lianjian.errors import DataError, UsageError
 
-__all__ = ["diff", "render_diff", "diff_report", "DIFF_FORMATS"]
+__all__ = ["diff", "render_diff"]
 
-DIFF_FORMATS = ("table", "json")
 #: Classes of the projection that are statements about entities, not entities.
 _NOT_ENTITIES = {"JointBuilding", "Observation"}
 
@@ -139,13 +137,3 @@ def render_diff(result: dict) -> str:
             lines += ["", f"{title}:"]
             lines += [f"  {sign} {r['a_zh']} — {r['b_zh']}  ({r['a']} — {r['b']}; {', '.join(r['kinds'])})" for r in links[key]]
     return "\n".join(lines) + "\n"
-
-
-def diff_report(old_path: str | Path, new_path: str | Path, fmt: str = "table") -> str:
-    """The diff of two graph files as text (``table``) or JSON (``json``)."""
-    if fmt not in DIFF_FORMATS:
-        raise UsageError(f"--format: unknown format {fmt!r} (choose {' or '.join(DIFF_FORMATS)})")
-    result = diff(old_path, new_path)
-    if fmt == "json":
-        return json.dumps(result, ensure_ascii=False, indent=1) + "\n"
-    return render_diff(result)

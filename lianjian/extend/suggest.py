@@ -40,7 +40,7 @@ from lianjian.ontology import model
 from lianjian.results import QueryResult
 
 __all__ = [
-    "Candidate", "CANDIDATE_TYPES", "SourceDocument", "suggest", "suggest_file", "suggest_report", "candidates_result",
+    "Candidate", "CANDIDATE_TYPES", "SourceDocument", "suggest", "suggest_file", "candidates_result",
     "known_labels", "patterns", "EVIDENCE_LIMIT", "MAX_SOURCE_BYTES",
 ]
 
@@ -1005,13 +1005,3 @@ def suggest_file(source: str | Path, cases: Iterable[str] = (), bundled: bool = 
     doc = SourceDocument.read(path)
     kg = KnowledgeGraph.from_cases(cases, bundled=bundled, engine=engine)
     return candidates_result(suggest(doc, kg), sentences=sentences)
-
-
-def suggest_report(source: str | Path, fmt: str = "table", cases: Iterable[str] = (), bundled: bool = True,
-                   engine: str = "oxigraph") -> str:
-    """The candidates of `source` rendered in one of `lianjian.results.FORMATS` (a table leaves out the sentences)."""
-    from lianjian.results import FORMATS, render
-
-    if fmt not in FORMATS:
-        raise UsageError(f"--format: unknown format {fmt!r} (choose {', '.join(FORMATS)})")
-    return render(suggest_file(source, cases, bundled, engine, sentences=fmt != "table"), fmt)

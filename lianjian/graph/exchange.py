@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import io
 import json
-import re
 
 import networkx as nx
 
-__all__ = ["projection_bytes", "flat_graph", "safe_text", "EXCHANGE_FORMATS", "WHAT"]
+from lianjian.results import safe_text
+
+__all__ = ["projection_bytes", "flat_graph", "EXCHANGE_FORMATS", "WHAT"]
 
 #: Exchange formats of the projection.
 EXCHANGE_FORMATS = ("graphml", "gexf")
@@ -21,19 +22,6 @@ EXCHANGE_FORMATS = ("graphml", "gexf")
 WHAT = ("ties", "all")
 #: Attributes written as JSON text (lists of mappings).
 _JSON_KEYS = {"evidence"}
-
-
-#: Characters XML 1.0 cannot hold (and controls a CSV reader chokes on): written as visible escapes instead.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-
-
-def safe_text(text: str) -> str:
-    r"""`text` with the characters XML 1.0 cannot hold written as escapes (a NUL becomes ``\x00``).
-
-    >>> safe_text("a" + chr(11) + "b")
-    'a\\x0bb'
-    """
-    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
 
 
 def _plain(key: str, v):

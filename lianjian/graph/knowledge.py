@@ -240,6 +240,11 @@ class KnowledgeGraph:
 
     # ------------------------------------------------------------------ querying
 
+    @property
+    def store(self) -> ox.Store | None:
+        """The pyoxigraph Store holding the graph on the Oxigraph engine (None on rdflib's)."""
+        return self._ox
+
     def __len__(self) -> int:
         if self._ox is not None:
             return len(self._ox)
@@ -282,8 +287,7 @@ class KnowledgeGraph:
         if self._ox is None:
             result = self.query(text, bindings)
             return [str(v) for v in result.vars], [[row[v] for v in result.vars] for row in result]
-        from oxrdflib._converter import from_ox, to_ox
-
+        from_ox, to_ox = term_converters()
         terms: dict = {None: None}
 
         def term(value):
@@ -493,3 +497,13 @@ def _python(term: Any) -> Any:
             return str(term)
         return value
     return str(term)
+
+
+def term_converters():
+    """oxrdflib's converters between pyoxigraph and rdflib terms: `(from_ox, to_ox)`.
+
+    They live in a private module of oxrdflib; tests/test_architecture.py fails if upstream moves them.
+    """
+    from oxrdflib._converter import from_ox, to_ox
+
+    return from_ox, to_ox

@@ -28,7 +28,7 @@ from pathlib import Path
 import networkx as nx
 
 from lianjian.errors import DataError, UsageError
-from lianjian.graph.exchange import safe_text
+from lianjian.results import safe_text
 from lianjian.io import atomic_directory
 
 __all__ = ["export_neo4j", "check_directory", "neo4j_tables", "Neo4jTables", "FILES", "ARRAY_DELIMITERS"]

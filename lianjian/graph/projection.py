@@ -65,7 +65,7 @@ def node_id(iri: str) -> str:
 
 def _terms(kg):
     """(subject, predicate, object, is_literal, lang, datatype) for every quad, as plain strings."""
-    store = getattr(kg, "_ox", None)
+    store = kg.store
     if store is not None:
         import pyoxigraph as ox
 

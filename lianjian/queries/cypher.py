@@ -840,7 +840,7 @@ def run_cypher_query(kg, name: str, params: dict[str, str] | None = None, engine
     if engine not in query_engines(q):
         raise UsageError(f"query '{name}' does not run on {engine} (it runs on {', '.join(query_engines(q))}); "
                          f"see docs/cypher.md")
-    from lianjian.graph.names import resolve_entity_params
+    from lianjian.queries.names import resolve_entity_params
 
     terms = q.bindings(resolve_entity_params(kg, q, params))
     text = _engine_text(q, engine)

@@ -10,7 +10,7 @@ __all__ = ["run_sparql", "run_sparql_text"]
 
 def run_sparql(kg, name: str, params: dict[str, str] | None = None) -> QueryResult:
     """Run a canned SPARQL query by name; parameters are bound as RDF terms (an entity may be given by its name)."""
-    from lianjian.graph.names import resolve_entity_params
+    from lianjian.queries.names import resolve_entity_params
 
     q = get_query(name, "sparql")
     return QueryResult(*kg.select_rows(q.text, q.bindings(resolve_entity_params(kg, q, params))))

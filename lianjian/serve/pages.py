@@ -64,7 +64,7 @@ def _text(t) -> str:
 
 def overview(kg) -> dict:
     """The corpus at a glance: sources with their dates, counts per class and per sector."""
-    from lianjian.graph.stats import graph_stats
+    from lianjian.queries.stats import graph_stats
 
     stats = graph_stats(kg)
     sources = []
