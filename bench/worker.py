@@ -129,7 +129,7 @@ def step_phases(spec: dict) -> None:
     """The build split into its phases: reading and checking the files, writing N-Quads, loading the store."""
     from lianjian.graph import KnowledgeGraph
     from lianjian.graph.build import corpus_nquads
-    from lianjian.loaders.cases import load_corpus
+    from lianjian.loaders.linker import load_corpus
     from lianjian.loaders.evidence import load_offsets
 
     t_load, corpus = timed(load_corpus, [spec["cases"]], bundled=False)

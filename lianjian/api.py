@@ -93,7 +93,7 @@ def export(fmt: str, output: str, cases: Iterable[str] = (), bundled: bool = Tru
 
 def verify(sources, cases: Iterable[str] = (), bundled: bool = True, record: bool = False):
     """Find every evidence quote in its source document; optionally record the offsets beside the cases."""
-    from lianjian.loaders.cases import load_corpus
+    from lianjian.loaders.linker import load_corpus
     from lianjian.loaders.evidence import record_offsets, verify as verify_quotes
 
     corpus = load_corpus(cases, bundled=bundled)

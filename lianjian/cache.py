@@ -40,7 +40,7 @@ FORMAT = 3
 _MAGIC = "lianjian-cache"
 
 
-#: The end of the one check message that depends on the day it is made (`loaders.cases.date_problem`).
+#: The end of the one check message that depends on the day it is made (`loaders.checker.date_problem`).
 TIME_DEPENDENT = "is in the future"
 
 
@@ -217,7 +217,7 @@ class BuildCache:
     def get_check(self, path: str, display: str, vocab):
         """The cached `CheckedFile` for this exact file content, or None."""
         target = self._check_path(path, display, vocab)
-        from lianjian.loaders.cases import CheckedFile
+        from lianjian.loaders.corpus import CheckedFile
 
         value = _read_entry(target, "check:" + target.stem)
         if value is None:
@@ -265,7 +265,7 @@ class BuildCache:
 
     def links(self, key: str) -> dict | None:
         """The link index written with the manifest whose key is `key` (see `write_links`), or None."""
-        from lianjian.loaders.links import SUMMARY_VERSION
+        from lianjian.loaders.linker import SUMMARY_VERSION
 
         index = _read_entry(self.links_path, "links")
         if not isinstance(index, dict) or index.get("key") != key or index.get("version") != (__version__, SUMMARY_VERSION):
@@ -274,7 +274,7 @@ class BuildCache:
 
     def write_links(self, key: str, vocabulary, files: dict, signatures: dict) -> None:
         """Keep, for the graph of manifest `key`: the vocabulary, each file's (hash, link summary) and each document's signature."""
-        from lianjian.loaders.links import SUMMARY_VERSION
+        from lianjian.loaders.linker import SUMMARY_VERSION
 
         self.links_path.parent.mkdir(parents=True, exist_ok=True)
         index = {"key": key, "version": (__version__, SUMMARY_VERSION), "vocabulary": vocabulary, "files": files, "signatures": signatures}

@@ -91,3 +91,11 @@ def _distinct(problems: list[Problem]) -> list[Problem]:
             seen.add(key)
             out.append(p)
     return out
+
+
+def did_you_mean(word: str, known) -> str:
+    """A message's ending that names the known word closest to `word` (or nothing)."""
+    import difflib
+
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

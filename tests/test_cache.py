@@ -173,8 +173,10 @@ def test_each_document_graph_from_its_own_files(tmp_path):
     # What a rebuild writes for one document, from that document's files and the link summaries alone,
     # is that document's graph in the whole linked corpus.
     from lianjian.graph.build import corpus_nquads
-    from lianjian.loaders.cases import SHARED_DOC, case_files, check_file, load_corpus
-    from lianjian.loaders.links import doc_corpus, relink
+    from lianjian.loaders.checker import check_file
+    from lianjian.loaders.corpus import SHARED_DOC, case_files
+    from lianjian.loaders.linker import load_corpus
+    from lianjian.loaders.linker import doc_corpus, relink
 
     cases = tmp_path / "cases"
     write_synth(cases, 5, seed=9)

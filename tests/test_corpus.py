@@ -47,7 +47,7 @@ def test_no_entity_lost_in_the_re_annotation(stats, source):
 def test_every_quote_from_before_the_re_annotation_still_backs_a_statement():
     """A fact moved (to the hierarchy, an event, an initiative, a joint body) keeps its quote: every quote the
     corpus had before the codebook is still a quote, or overlaps one, of the same document."""
-    from lianjian.loaders.cases import load_corpus
+    from lianjian.loaders.linker import load_corpus
 
     corpus = load_corpus()
     now: dict[str, set] = {}

@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 import yaml
 
-from lianjian.loaders.cases import BUNDLED_CASES
+from lianjian.loaders.corpus import BUNDLED_CASES
 from lianjian.ontology import ONTOLOGY_DIR
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -5,7 +5,9 @@ import re
 
 import pytest
 
-from lianjian.loaders.cases import BUNDLED_CASES, load_corpus
+from lianjian.loaders.corpus import BUNDLED_CASES
+
+from lianjian.loaders.linker import load_corpus
 from lianjian.loaders.evidence import OFFSETS_FILE, SourceText, verify
 from lianjian.loaders.text import normalize, strip_glosses
 

@@ -20,7 +20,7 @@ from lianjian.extend.diff import diff, render_diff
 from lianjian.extend.newcase import new_case, write_new_case
 from lianjian.extend.suggest import CANDIDATE_TYPES, SourceDocument, candidates_result, suggest
 from lianjian.graph import KnowledgeGraph
-from lianjian.loaders.cases import load_corpus
+from lianjian.loaders.linker import load_corpus
 from lianjian.loaders.evidence import SourceText
 from lianjian.loaders.text import normalize
 from lianjian.queries.run import run_sparql

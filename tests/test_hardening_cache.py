@@ -18,7 +18,7 @@ from lianjian.cache import BuildCache, dump_entry, load_entry
 from lianjian.cli import cli
 from lianjian.errors import Problem
 from lianjian.graph import KnowledgeGraph, knowledge
-from lianjian.loaders.cases import check_file
+from lianjian.loaders.checker import check_file
 from lianjian.ontology import base_vocabulary
 from lianjian.synth import write_synth
 

@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from lianjian.cli import cli
 from lianjian.errors import CaseErrors, Problem, printable
-from lianjian.loaders.cases import date_problem, load_corpus
+from lianjian.loaders.checker import date_problem
+from lianjian.loaders.linker import load_corpus
 from tests.conftest import MINIMAL_CASE
 
 FEW = settings(max_examples=15, derandomize=True, deadline=None,

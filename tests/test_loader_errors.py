@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lianjian.errors import CaseErrors, UsageError
-from lianjian.loaders.cases import load_corpus
+from lianjian.loaders.linker import load_corpus
 from tests.conftest import MINIMAL_CASE
 
 

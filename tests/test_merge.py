@@ -4,7 +4,7 @@ import pytest
 
 from lianjian.errors import CaseErrors
 from lianjian.graph import KnowledgeGraph
-from lianjian.loaders.cases import load_corpus
+from lianjian.loaders.linker import load_corpus
 from tests.conftest import MINIMAL_CASE
 
 SHARED = """\

@@ -14,7 +14,7 @@ from rdflib.compare import isomorphic
 
 from lianjian.errors import CaseErrors, LianjianError
 from lianjian.graph import KnowledgeGraph
-from lianjian.loaders.cases import load_corpus
+from lianjian.loaders.linker import load_corpus
 from lianjian.ontology import base_vocabulary
 
 VOCAB = base_vocabulary()

@@ -22,7 +22,8 @@ from typing import Iterable
 from lianjian.errors import UsageError
 from lianjian.extend.suggest import EVIDENCE_LIMIT, Candidate, SourceDocument, patterns, suggest
 from lianjian.io import atomic_write, check_output_path
-from lianjian.loaders.cases import SHARED_DOC, date_problem
+from lianjian.loaders.checker import date_problem
+from lianjian.loaders.corpus import SHARED_DOC
 from lianjian.loaders.text import normalize, strip_glosses
 from lianjian.namespace import is_slug
 from lianjian.ontology import model

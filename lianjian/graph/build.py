@@ -14,7 +14,7 @@ from typing import Iterator
 
 from rdflib import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from lianjian.loaders.cases import SHARED_DOC, Corpus, Entry
+from lianjian.loaders.corpus import SHARED_DOC, Corpus, Entry
 from lianjian.namespace import (
     ID, LJ, MECHANISM, ORG, evidence_iri, graph_iri, minted_id, source_iri,
 )

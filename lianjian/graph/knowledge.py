@@ -18,8 +18,9 @@ from rdflib.query import Result
 
 from lianjian.errors import DataError, UsageError
 from lianjian.graph.build import corpus_nquads
-from lianjian.loaders.cases import Corpus, load_corpus
-from lianjian.loaders.links import doc_corpus, relink, summarize
+from lianjian.loaders.corpus import Corpus
+from lianjian.loaders.linker import load_corpus
+from lianjian.loaders.linker import doc_corpus, relink, summarize
 from lianjian.namespace import ONTOLOGY_GRAPH, PREFIXES, graph_iri, sparql_prologue
 from lianjian.ontology import ONTOLOGY_DIR, base_ntriples, ontology_files
 
@@ -91,7 +92,7 @@ class KnowledgeGraph:
 
         from lianjian import __version__
         from lianjian.cache import BuildCache
-        from lianjian.loaders.cases import BUNDLED_CASES, case_files, vocabulary_files
+        from lianjian.loaders.corpus import BUNDLED_CASES, case_files, vocabulary_files
         from lianjian.loaders.evidence import OFFSETS_FILE, load_offsets
 
         cache = BuildCache(cache_dir)
@@ -149,7 +150,7 @@ class KnowledgeGraph:
         Only the changed files are checked; the links are checked again from the files' link summaries, and only
         the named graphs of documents whose files or links changed are written again.
         """
-        from lianjian.loaders.cases import check_files
+        from lianjian.loaders.checker import check_files
         from lianjian.loaders.evidence import load_offsets
 
         index = cache.links(manifest["key"])
@@ -364,6 +365,11 @@ class KnowledgeGraph:
         if fmt not in EXPORT_FORMATS:
             raise UsageError(f"--format: unknown RDF format {fmt!r} (choose {', '.join(EXPORT_FORMATS)})")
         rdflib_fmt, ox_fmt, quads = EXPORT_FORMATS[fmt]
+        if fmt in ("nt", "nq"):  # line formats: sorted, so that the same corpus always gives the same bytes
+            return b"".join(sorted(self._serialize(fmt, rdflib_fmt, ox_fmt, quads).splitlines(keepends=True)))
+        return self._serialize(fmt, rdflib_fmt, ox_fmt, quads)
+
+    def _serialize(self, fmt: str, rdflib_fmt: str, ox_fmt, quads: bool) -> bytes:
         if self._ox is not None and ox_fmt is not None:
             prefixes = {p: str(ns) for p, ns in PREFIXES.items()} if fmt in ("ttl", "trig") else None
             if quads:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lianjian.errors import UsageError
-from lianjian.loaders.cases import BUNDLED_CASES, Corpus, Quote
+from lianjian.loaders.corpus import BUNDLED_CASES, Corpus, Quote
 from lianjian.loaders.text import decode_source, normalize
 
 __all__ = ["SourceText", "Match", "VerifyReport", "verify", "load_offsets", "record_offsets", "OFFSETS_FILE"]

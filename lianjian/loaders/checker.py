@@ -1,190 +1,33 @@
-"""Load case files into a validated `Corpus`, reporting every problem with its place.
+"""Checking one case file on its own against the model: shapes, values, labels, evidence and dates.
 
-The rules come from the annotation model (`lianjian/ontology/model.yaml`) and
-the vocabulary of the ontology; nothing about particular sections is hard-coded
-here beyond the model's property types.
+Every problem is reported with its `file:line:col`; cross-file references are checked by `linker`.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
-import functools
 import os
 import re
 import unicodedata
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
-from lianjian.errors import CaseErrors, Problem, UsageError
+from lianjian.errors import Problem, did_you_mean
+from lianjian.loaders.corpus import (
+    BASES, MAX_QUOTE, POST_KEYS, SHARED_DOC, CheckedFile, Entry, Quote,
+    Reference, Source,
+)
 from lianjian.loaders.yamlfile import YamlFile, read_yaml
 from lianjian.namespace import is_slug
-from lianjian.ontology import Vocabulary, base_vocabulary, model
+from lianjian.ontology import Vocabulary, model
 
-__all__ = [
-    "Quote", "Entry", "Reference", "Source", "Corpus", "CheckedFile", "load_corpus", "check_file", "check_files", "case_files", "apply_ref", "acyclic_properties",
-    "BUNDLED_CASES", "MAX_QUOTE", "SHARED_DOC", "VOCABULARY_FILE",
-]
+__all__ = ["check_file", "check_files", "date_problem"]
 
-BUNDLED_CASES = Path(str(resources.files("lianjian") / "cases"))
-MAX_QUOTE = 150
-SHARED_DOC = "shared"
-VOCABULARY_FILE = "vocabulary.yaml"
 EARLIEST_YEAR = 1921
 _REF_KEYS = {"ref", "evidence", "aliases", "zh-Hant", "en", "note"}
-#: Labels a `- ref:` adds to its target only when the definition and every earlier ref lack them.
-FIRST_WINS_LABELS = ("zh-Hant", "en")
-#: Keys of one post (`posts:` of a person).
-POST_KEYS = ("title", "title_en", "org", "since", "until", "basis", "reason")
-#: Whether a statement is said by its quotes or inferred by the curator (docs/codebook.md).
-BASES = ("stated", "inferred")
 _WEB_ADDRESS = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-
-
-@dataclass(frozen=True)
-class Quote:
-    """One evidence quote: which document it comes from and where it is written."""
-
-    doc: str
-    text: str
-    file: str
-    line: int
-    column: int
-
-
-@dataclass
-class Entry:
-    """One entity, concept, relationship or observation defined in a case file."""
-
-    id: str
-    section: str
-    data: dict
-    doc: str
-    file: str
-    line: int
-    column: int
-    minted: bool = False
-    marks: dict = field(default_factory=dict)  # (key,) or (key, index) -> (line, column) in the file
-    evidence: list[Quote] = field(default_factory=list)
-    extra_labels: list[tuple[str, str, str]] = field(default_factory=list)  # (doc, key, value) added by refs
-
-    @property
-    def kind(self) -> str | None:
-        return self.data.get("kind") if model()["sections"][self.section].get("kind", "none") != "none" else None
-
-
-@dataclass
-class Reference:
-    """A `- ref: ID` entry: one document's evidence (and labels) for an entity defined elsewhere."""
-
-    id: str
-    section: str
-    data: dict
-    doc: str
-    file: str
-    line: int
-    column: int
-    quotes: list = field(default_factory=list)
-
-
-@dataclass
-class CheckedFile:
-    """What checking one case file yields, without its parse tree (cheap to pickle and to cache)."""
-
-    file: str
-    source: Source | None
-    entries: list
-    references: list
-    problems: list
-    source_mark: tuple = (1, 1)
-
-    def to_tuple(self) -> tuple:
-        """Plain tuples: unpickling them is about ten times faster than unpickling the dataclasses."""
-        quotes = lambda qs: [(q.doc, q.text, q.file, q.line, q.column) for q in qs]  # noqa: E731
-        return (self.file, None if self.source is None else (self.source.id, self.source.data, self.source.file, self.source.path),
-                [(e.id, e.section, e.data, e.doc, e.file, e.line, e.column, e.minted, e.marks, quotes(e.evidence), e.extra_labels)
-                 for e in self.entries],
-                [(r.id, r.section, r.data, r.doc, r.file, r.line, r.column, quotes(r.quotes)) for r in self.references],
-                [(p.path, p.line, p.column, p.message) for p in self.problems],
-                self.source_mark)
-
-    @classmethod
-    def from_tuple(cls, t: tuple) -> "CheckedFile":
-        file, source, entries, references, problems, mark = t
-        return cls(
-            file,
-            None if source is None else Source(*source),
-            [Entry(i, sec, data, doc, f, line, col, minted, marks, [Quote(*q) for q in ev], list(extra))
-             for i, sec, data, doc, f, line, col, minted, marks, ev, extra in entries],
-            [Reference(i, sec, data, doc, f, line, col, [Quote(*q) for q in qs]) for i, sec, data, doc, f, line, col, qs in references],
-            [Problem(*p) for p in problems],
-            mark,
-        )
-
-
-@dataclass
-class Source:
-    """A source document's metadata, from a case file's `source:` block."""
-
-    id: str
-    data: dict
-    file: str
-    path: str = ""
-
-
-@dataclass
-class Corpus:
-    """A validated set of case files, ready to be written as RDF."""
-
-    sources: dict[str, Source]
-    entries: dict[str, Entry]
-    references: list[Reference]
-    vocabulary: Vocabulary
-    files: list[str]
-    extension_triples: list = field(default_factory=list)
-    offsets: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
-
-
-# --------------------------------------------------------------------------
-# Finding files
-
-
-def case_files(dirs: Iterable[str | Path] = (), bundled: bool = True) -> list[tuple[Path, str]]:
-    """The case files to load, as (path, display name), bundled corpus first, each folder in name order."""
-    folders: list[tuple[Path, bool]] = [(BUNDLED_CASES, True)] if bundled else []
-    for d in dirs:
-        p = Path(d)
-        if not p.is_dir():
-            raise UsageError(f"--cases {d}: no such directory")
-        folders.append((p, False))
-    if not folders:
-        raise UsageError("no case folders: give --cases DIR or leave out --no-bundled")
-    out: list[tuple[Path, str]] = []
-    for folder, is_bundled in folders:
-        files = sorted(f for f in folder.glob("*.yaml") if f.name != VOCABULARY_FILE) + sorted(folder.glob("*.yml"))
-        if not files:
-            raise CaseErrors([Problem(str(folder), 0, 0, "no case files (*.yaml) in this folder")])
-        for f in files:
-            out.append((f, f"lianjian/cases/{f.name}" if is_bundled else _display(f)))
-    return out
-
-
-def vocabulary_files(dirs: Iterable[str | Path]) -> list[tuple[Path, str]]:
-    """The `vocabulary.yaml` extension files in the user's case folders."""
-    return [(Path(d) / VOCABULARY_FILE, _display(Path(d) / VOCABULARY_FILE)) for d in dirs if (Path(d) / VOCABULARY_FILE).is_file()]
-
-
-def _display(path: Path) -> str:
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return str(path)
-    return rel if not rel.startswith("..") else str(path)
-
 
 # --------------------------------------------------------------------------
 # Checking one file
@@ -227,7 +70,7 @@ class _FileChecker:
             if key in ("source", "shared"):
                 continue
             if key not in sections:
-                self.problems.append(self.yf.at_key((key,), f"unknown section '{key}'{_suggest(key, sections)}"))
+                self.problems.append(self.yf.at_key((key,), f"unknown section '{key}'{did_you_mean(key, sections)}"))
                 continue
             if value is None:
                 continue
@@ -246,7 +89,7 @@ class _FileChecker:
             return
         for key in block:
             if key not in spec:
-                self.problems.append(self.yf.at_key(path + (key,), f"unknown key '{key}' in source{_suggest(key, spec)}"))
+                self.problems.append(self.yf.at_key(path + (key,), f"unknown key '{key}' in source{did_you_mean(key, spec)}"))
         doc_id = block.get("id")
         if doc_id is None:
             self.fail(path, "source has no `id`")
@@ -293,7 +136,7 @@ class _FileChecker:
             allowed.add("kind")
         for key in item:
             if key not in allowed:
-                self.problems.append(self.yf.at_key(path + (key,), f"unknown key '{key}' in {section}{_suggest(key, allowed)}"))
+                self.problems.append(self.yf.at_key(path + (key,), f"unknown key '{key}' in {section}{did_you_mean(key, allowed)}"))
         self._check_labels(path, item, required=spec.get("labels", "required") == "required")
         kind_mode = spec.get("kind", "none")
         if kind_mode != "none":
@@ -303,7 +146,7 @@ class _FileChecker:
                     self.fail(path, f"entry in '{section}' has no `kind`")
             elif not isinstance(kind, str) or not self.vocab.is_kind_of(section, kind):
                 known = self.vocab.kinds.get(section, {})
-                self.fail(path + ("kind",), f"unknown {section[:-1]} kind {kind!r}{_suggest(str(kind), known)}")
+                self.fail(path + ("kind",), f"unknown {section[:-1]} kind {kind!r}{did_you_mean(str(kind), known)}")
         for key, prop in spec["properties"].items():
             if path + (key,) in self.yf.rejected:
                 continue
@@ -403,7 +246,7 @@ class _FileChecker:
             scheme = prop["scheme"]
             known = self.vocab.concepts.get(scheme, {})
             if not isinstance(v, str) or v not in known:
-                self.fail(path, f"unknown {scheme} {v!r}{_suggest(str(v), known)}")
+                self.fail(path, f"unknown {scheme} {v!r}{did_you_mean(str(v), known)}")
         elif kind == "date":
             err = date_problem(v)
             if err:
@@ -437,7 +280,7 @@ class _FileChecker:
             item = self._item(path[:-1])
             for k, reason in v.items():
                 if not isinstance(k, str) or k not in section_props or k in (key, "basis", "reason"):
-                    self.fail(path + (k,), f"`{key}`: {k!r} is not a property of this entry{_suggest(str(k), section_props)}")
+                    self.fail(path + (k,), f"`{key}`: {k!r} is not a property of this entry{did_you_mean(str(k), section_props)}")
                 elif item is not None and item.get(k) is None:
                     self.fail(path + (k,), f"`{key}` names '{k}', which this entry does not give")
                 elif not _is_text(reason):
@@ -494,11 +337,6 @@ def _entry_marks(marks: dict, path: tuple, item: dict) -> dict:
 
 def _is_text(v: Any) -> bool:
     return isinstance(v, str) and bool(v.strip()) and "\n" not in v.strip()
-
-
-def _suggest(word: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _slug_hint(value: Any) -> str:
@@ -600,213 +438,3 @@ def check_files(files: list[tuple[Path | str, str]], vocabulary: Vocabulary, wor
     return checked
 
 
-def load_corpus(dirs: Iterable[str | Path] = (), bundled: bool = True, vocabulary: Vocabulary | None = None,
-                workers: int | None = None, cache=None, progress=None, summaries: dict | None = None) -> Corpus:
-    """Read, check and link case files; raise `CaseErrors` listing every problem found.
-
-    `cache` (a `lianjian.cache.BuildCache`) reuses the checks of files whose bytes have not changed;
-    `progress(done, total)` is called as files are checked; `summaries`, if given, is filled with each
-    file's link summary (display name -> `lianjian.loaders.links.summarize`), for incremental rebuilds.
-    """
-    dirs = list(dirs)
-    files = case_files(dirs, bundled)
-    problems: list[Problem] = []
-    extension: list = []
-    if vocabulary is None:
-        from lianjian.loaders.vocabulary import extend_vocabulary
-
-        vocabulary, extension, vocab_problems = extend_vocabulary(base_vocabulary(), vocabulary_files(dirs))
-        problems.extend(vocab_problems)
-    checked = check_files(files, vocabulary, workers=workers, cache=cache, progress=progress)
-    if summaries is not None:
-        from lianjian.loaders.links import summarize
-
-        summaries.update((fc.file, summarize(fc)) for fc in checked)
-    corpus = Corpus({}, {}, [], vocabulary, [d for _, d in files], extension)
-    for fc in checked:
-        problems.extend(fc.problems)
-        if fc.source:
-            if fc.source.id in corpus.sources:
-                other = corpus.sources[fc.source.id]
-                problems.append(Problem(fc.file, *fc.source_mark, f"source id '{fc.source.id}' is already used by {other.file}"))
-            else:
-                corpus.sources[fc.source.id] = fc.source
-    _link(corpus, checked, problems)
-    if problems:
-        raise CaseErrors(problems)
-    return corpus
-
-
-def _link(corpus: Corpus, checked: list[CheckedFile], problems: list[Problem]) -> None:
-    base_mechanisms = corpus.vocabulary.concepts.get("mechanism", {})
-    for fc in checked:
-        assign_ids(fc)
-        for e in fc.entries:
-            if e.id in corpus.entries:
-                first = corpus.entries[e.id]
-                what = "the same relationship or observation appears twice" if e.minted else f"id '{e.id}' is already defined in {first.file}:{first.line}"
-                problems.append(Problem(e.file, e.line, e.column, what + ("" if e.minted else "; use `- ref: " + e.id + "` to add evidence to it")))
-                continue
-            if e.section == "mechanisms" and e.id in base_mechanisms:
-                problems.append(Problem(e.file, e.line, e.column, f"mechanism '{e.id}' is already a concept of the bundled mechanism scheme; use it directly or `- ref: {e.id}`"))
-                continue
-            if e.id in base_mechanisms:
-                problems.append(Problem(e.file, e.line, e.column, f"id '{e.id}' is already a mechanism concept of the bundled scheme; choose another id"))
-                continue
-            corpus.entries[e.id] = e
-    # References add evidence and labels to entries defined elsewhere.
-    for fc in checked:
-        for r in fc.references:
-            target = corpus.entries.get(r.id)
-            if target is None and r.section == "mechanisms" and r.id in base_mechanisms:
-                target = _vocabulary_entry(corpus, r.id)
-            if target is None:
-                problems.append(Problem(r.file, r.line, r.column, f"ref '{r.id}' is not defined in any case file{_suggest(r.id, corpus.entries)}"))
-                continue
-            if target.section != r.section:
-                problems.append(Problem(r.file, r.line, r.column, f"ref '{r.id}' is defined under '{target.section}', not '{r.section}'"))
-                continue
-            apply_ref(target, r, [key for key in FIRST_WINS_LABELS if key in r.data and key not in target.data
-                                  and not any(k == key for _, k, _ in target.extra_labels)])
-            corpus.references.append(r)
-    # Every reference-valued property must name an entry of the right section.
-    for e in list(corpus.entries.values()):
-        if e.section == "vocabulary":
-            continue
-        for key, v, allowed, acyclic, pos in ref_values(e):
-            if acyclic and v == e.id:
-                problems.append(Problem(e.file, *pos, f"'{e.id}' names itself as its own `{key}`"))
-                continue
-            _check_ref(corpus, e, key, v, allowed, problems, pos)
-        if not e.evidence and e.doc == SHARED_DOC:
-            # (A case file's own entries without evidence were reported when the file was checked.)
-            problems.append(Problem(e.file, e.line, e.column, f"'{e.id}' has no evidence: no case file quotes it (add `- ref: {e.id}` with evidence in a case file)"))
-    for c in corpus.sources.values():
-        area = c.data.get("area")
-        if isinstance(area, str) and is_slug(area):
-            t = corpus.entries.get(area)
-            if t is None or t.section != "areas":
-                problems.append(Problem(c.file, 1, 1, f"source area {area!r} is not an area defined in any case file"))
-    _check_cycles(corpus, problems)
-
-
-def apply_ref(target: Entry, r: Reference, labels: Iterable[str]) -> None:
-    """Add to the entry a `- ref:` names its quotes, the first-wins labels it won (`labels`) and its aliases."""
-    target.evidence.extend(r.quotes)
-    target.extra_labels.extend((r.doc, key, r.data[key]) for key in labels)
-    aliases = r.data.get("aliases") or []
-    target.extra_labels.extend((r.doc, "aliases", a) for a in (aliases if isinstance(aliases, list) else [aliases]))
-
-
-@functools.cache
-def acyclic_properties() -> tuple[tuple[str, str], ...]:
-    """(section, key) of every property the annotation model says must not form a cycle."""
-    return tuple((name, key) for name, spec in model()["sections"].items()
-                 for key, prop in spec["properties"].items() if prop.get("acyclic"))
-
-
-def assign_ids(fc: CheckedFile) -> CheckedFile:
-    """Give a file's unnamed entries their minted ids (once: they depend only on the entry and its own first quote)."""
-    for e in fc.entries:
-        if e.minted and not e.id:
-            e.id = mint_id(e)
-    return fc
-
-
-def mint_id(e: Entry) -> str:
-    """The id of an unnamed entry (relationship, observation), from its own content and first quote."""
-    from lianjian.namespace import minted_id
-
-    return minted_id(e.section[:-1], e.doc, e.section, *_identity(e))
-
-
-@functools.cache
-def _ref_properties(section: str) -> tuple:
-    """(key, is posts, allowed sections, acyclic) of a section's reference-valued properties."""
-    out = []
-    for key, prop in model()["sections"][section]["properties"].items():
-        if prop.get("type") == "posts":
-            out.append((key, True, ["organizations"], False))
-        elif prop.get("type") == "ref":
-            out.append((key, False, prop["range"], bool(prop.get("acyclic"))))
-    return tuple(out)
-
-
-def ref_values(e: Entry) -> Iterable[tuple[str, str, list, bool, tuple[int, int]]]:
-    """The ids an entry's reference-valued properties name: (key, id, allowed sections, acyclic, position)."""
-    data = e.data
-    for key, posts, allowed, acyclic in _ref_properties(e.section):
-        value = data.get(key)
-        if value is None:
-            continue
-        if posts:
-            for i, p in enumerate(value if isinstance(value, list) else [value] if value else []):
-                if isinstance(p, dict) and p.get("org") and is_slug(p["org"]):
-                    yield "posts.org", p["org"], allowed, False, e.marks.get((key, i, "org"), (e.line, e.column))
-        elif isinstance(value, list):
-            for i, v in enumerate(value):
-                if is_slug(v):
-                    yield key, v, allowed, acyclic, e.marks.get((key, i), (e.line, e.column))
-        elif is_slug(value):
-            yield key, value, allowed, acyclic, e.marks.get((key,), (e.line, e.column))
-
-
-def vocabulary_entry(slug: str) -> Entry:
-    """A placeholder entry for a bundled mechanism concept that case files add evidence to."""
-    return Entry(slug, "mechanisms", {"id": slug, "_vocabulary": True}, "vocabulary", "lianjian/ontology/vocabularies/mechanisms.ttl", 1, 1)
-
-
-def _vocabulary_entry(corpus: Corpus, slug: str) -> Entry:
-    entry = corpus.entries[slug] = vocabulary_entry(slug)
-    return entry
-
-
-def _identity(e: Entry) -> list[str]:
-    """The content that identifies an unnamed relationship or observation."""
-    d = e.data
-    quotes = [q.text for q in e.evidence[:1]]
-    if e.section == "relationships":
-        parts = d.get("participants") or []
-        return [str(d.get("kind")), *sorted(str(p) for p in (parts if isinstance(parts, list) else [parts])), *quotes]
-    return [str(d.get("subject")), str(d.get("zh")), str(d.get("value")), str(d.get("as_of")), *quotes]
-
-
-def _check_ref(corpus: Corpus, e: Entry, key: str, value: str, allowed: list[str], problems: list[Problem],
-               pos: tuple[int, int]) -> None:
-    target = corpus.entries.get(value)
-    if target is None and value in corpus.vocabulary.concepts.get("mechanism", {}):
-        if "mechanisms" in allowed or "any" in allowed:
-            return
-        problems.append(Problem(e.file, *pos, f"`{key}` of '{_label(e)}': '{value}' is a mechanism, expected one of {', '.join(allowed)}"))
-        return
-    if target is None:
-        pool = list(corpus.entries) + list(corpus.vocabulary.concepts.get("mechanism", {}))
-        problems.append(Problem(e.file, *pos, f"`{key}` of '{_label(e)}': unknown id '{value}'{_suggest(value, pool)}"))
-    elif "any" not in allowed and target.section not in allowed:
-        problems.append(Problem(e.file, *pos, f"`{key}` of '{_label(e)}': '{value}' is in {target.section}, expected one of {', '.join(allowed)}"))
-
-
-def _label(e: Entry) -> str:
-    return e.id if not e.minted else f"{e.section[:-1]} at line {e.line}"
-
-
-def _check_cycles(corpus: Corpus, problems: list[Problem]) -> None:
-    for name, key in acyclic_properties():
-        edges = {}
-        for e in corpus.entries.values():
-            if e.section == name and isinstance(e.data.get(key), str):
-                edges[e.id] = e.data[key]
-        if name == "mechanisms":
-            edges = {**corpus.vocabulary.broader, **edges}
-        reported: set[str] = set()
-        for start in edges:
-            seen, node = [], start
-            while node in edges and node not in seen:
-                seen.append(node)
-                node = edges[node]
-            if node in seen and node == start and not reported & set(seen):
-                reported.update(seen)
-                e = corpus.entries.get(start)
-                cycle = " → ".join(seen + [start])
-                if e is not None:
-                    problems.append(Problem(e.file, e.line, e.column, f"`{key}` forms a cycle: {cycle}"))

@@ -1,14 +1,10 @@
-"""Link summaries: what linking needs to know of each case file, small enough to keep for a whole corpus.
+"""Linking checked case files into one `Corpus`: references across files, identity, cycles.
 
-A cached build keeps one summary per case file: the ids it defines, the ids it refers to and its
-acyclic edges. After a few files change, `relink` re-runs the cross-file checks of
-`lianjian.loaders.cases._link` over the summaries instead of over every file's entries. It
-answers None whenever `_link` could report a problem: the caller then loads and links the whole
-corpus, which reports it exactly as a cold build does. `doc_corpus` rebuilds just enough of the
-linked corpus, from one document's own files, to write that document's named graph; the
-`signatures` tell which documents' graphs depend on what changed elsewhere.
-
-Keep this in step with `_link`: every problem `_link` can find must make `relink` answer None.
+`load_corpus` reads, checks and links a whole corpus; `link` is the full cross-file link. A cached build keeps
+one small summary per file (`summarize`) and, after a few files change, `relink` re-runs the cross-file checks
+over the summaries. `relink` answers None whenever the full link could report a problem (the caller then links
+the whole corpus, which reports it exactly as a cold build does); tests/test_linker.py checks the two agree.
+`doc_corpus` rebuilds just enough of the linked corpus, from one document's own files, to write its named graph.
 """
 
 from __future__ import annotations
@@ -16,24 +12,156 @@ from __future__ import annotations
 import functools
 import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterable
 
-from lianjian.loaders.cases import (
-    FIRST_WINS_LABELS,
-    SHARED_DOC,
-    CheckedFile,
-    Corpus,
-    Entry,
-    acyclic_properties,
-    apply_ref,
-    assign_ids,
-    ref_values,
-    vocabulary_entry,
+from lianjian.errors import CaseErrors, Problem, did_you_mean
+from lianjian.loaders.checker import check_files
+from lianjian.loaders.corpus import (
+    FIRST_WINS_LABELS, SHARED_DOC, CheckedFile, Corpus, Entry, acyclic_properties, apply_ref, assign_ids, case_files,
+    ref_values, vocabulary_entry, vocabulary_files,
 )
 from lianjian.namespace import is_slug
-from lianjian.ontology import Vocabulary
+from lianjian.ontology import Vocabulary, base_vocabulary
 
-__all__ = ["SUMMARY_VERSION", "Linked", "doc_corpus", "relink", "summarize"]
+__all__ = ["load_corpus", "link", "SUMMARY_VERSION", "Linked", "doc_corpus", "relink", "summarize"]
+
+def load_corpus(dirs: Iterable[str | Path] = (), bundled: bool = True, vocabulary: Vocabulary | None = None,
+                workers: int | None = None, cache=None, progress=None, summaries: dict | None = None) -> Corpus:
+    """Read, check and link case files; raise `CaseErrors` listing every problem found.
+
+    `cache` (a `lianjian.cache.BuildCache`) reuses the checks of files whose bytes have not changed;
+    `progress(done, total)` is called as files are checked; `summaries`, if given, is filled with each
+    file's link summary (display name -> `summarize`), for incremental rebuilds.
+    """
+    dirs = list(dirs)
+    files = case_files(dirs, bundled)
+    problems: list[Problem] = []
+    extension: list = []
+    if vocabulary is None:
+        from lianjian.loaders.vocabulary import extend_vocabulary
+
+        vocabulary, extension, vocab_problems = extend_vocabulary(base_vocabulary(), vocabulary_files(dirs))
+        problems.extend(vocab_problems)
+    checked = check_files(files, vocabulary, workers=workers, cache=cache, progress=progress)
+    if summaries is not None:
+        summaries.update((fc.file, summarize(fc)) for fc in checked)
+    corpus = Corpus({}, {}, [], vocabulary, [d for _, d in files], extension)
+    for fc in checked:
+        problems.extend(fc.problems)
+        if fc.source:
+            if fc.source.id in corpus.sources:
+                other = corpus.sources[fc.source.id]
+                problems.append(Problem(fc.file, *fc.source_mark, f"source id '{fc.source.id}' is already used by {other.file}"))
+            else:
+                corpus.sources[fc.source.id] = fc.source
+    link(corpus, checked, problems)
+    if problems:
+        raise CaseErrors(problems)
+    return corpus
+
+
+def link(corpus: Corpus, checked: list[CheckedFile], problems: list[Problem]) -> None:
+    base_mechanisms = corpus.vocabulary.concepts.get("mechanism", {})
+    for fc in checked:
+        assign_ids(fc)
+        for e in fc.entries:
+            if e.id in corpus.entries:
+                first = corpus.entries[e.id]
+                what = "the same relationship or observation appears twice" if e.minted else f"id '{e.id}' is already defined in {first.file}:{first.line}"
+                problems.append(Problem(e.file, e.line, e.column, what + ("" if e.minted else "; use `- ref: " + e.id + "` to add evidence to it")))
+                continue
+            if e.section == "mechanisms" and e.id in base_mechanisms:
+                problems.append(Problem(e.file, e.line, e.column, f"mechanism '{e.id}' is already a concept of the bundled mechanism scheme; use it directly or `- ref: {e.id}`"))
+                continue
+            if e.id in base_mechanisms:
+                problems.append(Problem(e.file, e.line, e.column, f"id '{e.id}' is already a mechanism concept of the bundled scheme; choose another id"))
+                continue
+            corpus.entries[e.id] = e
+    # References add evidence and labels to entries defined elsewhere.
+    for fc in checked:
+        for r in fc.references:
+            target = corpus.entries.get(r.id)
+            if target is None and r.section == "mechanisms" and r.id in base_mechanisms:
+                target = _vocabulary_entry(corpus, r.id)
+            if target is None:
+                problems.append(Problem(r.file, r.line, r.column, f"ref '{r.id}' is not defined in any case file{did_you_mean(r.id, corpus.entries)}"))
+                continue
+            if target.section != r.section:
+                problems.append(Problem(r.file, r.line, r.column, f"ref '{r.id}' is defined under '{target.section}', not '{r.section}'"))
+                continue
+            apply_ref(target, r, [key for key in FIRST_WINS_LABELS if key in r.data and key not in target.data
+                                  and not any(k == key for _, k, _ in target.extra_labels)])
+            corpus.references.append(r)
+    # Every reference-valued property must name an entry of the right section.
+    for e in list(corpus.entries.values()):
+        if e.section == "vocabulary":
+            continue
+        for key, v, allowed, acyclic, pos in ref_values(e):
+            if acyclic and v == e.id:
+                problems.append(Problem(e.file, *pos, f"'{e.id}' names itself as its own `{key}`"))
+                continue
+            _check_ref(corpus, e, key, v, allowed, problems, pos)
+        if not e.evidence and e.doc == SHARED_DOC:
+            # (A case file's own entries without evidence were reported when the file was checked.)
+            problems.append(Problem(e.file, e.line, e.column, f"'{e.id}' has no evidence: no case file quotes it (add `- ref: {e.id}` with evidence in a case file)"))
+    for c in corpus.sources.values():
+        area = c.data.get("area")
+        if isinstance(area, str) and is_slug(area):
+            t = corpus.entries.get(area)
+            if t is None or t.section != "areas":
+                problems.append(Problem(c.file, 1, 1, f"source area {area!r} is not an area defined in any case file"))
+    _check_cycles(corpus, problems)
+
+
+def _check_ref(corpus: Corpus, e: Entry, key: str, value: str, allowed: list[str], problems: list[Problem],
+               pos: tuple[int, int]) -> None:
+    target = corpus.entries.get(value)
+    if target is None and value in corpus.vocabulary.concepts.get("mechanism", {}):
+        if "mechanisms" in allowed or "any" in allowed:
+            return
+        problems.append(Problem(e.file, *pos, f"`{key}` of '{_label(e)}': '{value}' is a mechanism, expected one of {', '.join(allowed)}"))
+        return
+    if target is None:
+        pool = list(corpus.entries) + list(corpus.vocabulary.concepts.get("mechanism", {}))
+        problems.append(Problem(e.file, *pos, f"`{key}` of '{_label(e)}': unknown id '{value}'{did_you_mean(value, pool)}"))
+    elif "any" not in allowed and target.section not in allowed:
+        problems.append(Problem(e.file, *pos, f"`{key}` of '{_label(e)}': '{value}' is in {target.section}, expected one of {', '.join(allowed)}"))
+
+
+def _label(e: Entry) -> str:
+    return e.id if not e.minted else f"{e.section[:-1]} at line {e.line}"
+
+
+def _check_cycles(corpus: Corpus, problems: list[Problem]) -> None:
+    for name, key in acyclic_properties():
+        edges = {}
+        for e in corpus.entries.values():
+            if e.section == name and isinstance(e.data.get(key), str):
+                edges[e.id] = e.data[key]
+        if name == "mechanisms":
+            edges = {**corpus.vocabulary.broader, **edges}
+        reported: set[str] = set()
+        for start in edges:
+            seen, node = [], start
+            while node in edges and node not in seen:
+                seen.append(node)
+                node = edges[node]
+            if node in seen and node == start and not reported & set(seen):
+                reported.update(seen)
+                e = corpus.entries.get(start)
+                cycle = " → ".join(seen + [start])
+                if e is not None:
+                    problems.append(Problem(e.file, e.line, e.column, f"`{key}` forms a cycle: {cycle}"))
+
+
+def _vocabulary_entry(corpus: Corpus, slug: str) -> Entry:
+    entry = corpus.entries[slug] = vocabulary_entry(slug)
+    return entry
+
+
+# --------------------------------------------------------------------------
+# Link summaries and the incremental relink
 
 #: Bump when the summary tuple changes shape or meaning (old link indexes are then ignored).
 SUMMARY_VERSION = 2
@@ -133,7 +261,7 @@ class Linked:
 def relink(summaries: Iterable[tuple[str, tuple]], vocabulary: Vocabulary) -> Linked | None:
     """Check the links between files from their summaries (display name, summary), in corpus order.
 
-    None when `_link` (or `load_corpus`) could report any problem, or when unsure.
+    None when `link` (or `load_corpus`) could report any problem, or when unsure.
     """
     summaries = list(summaries)
     mechanisms = vocabulary.concepts.get("mechanism", {})
@@ -198,7 +326,7 @@ def relink(summaries: Iterable[tuple[str, tuple]], vocabulary: Vocabulary) -> Li
 
 
 def _has_cycle(summaries: list, vocabulary: Vocabulary) -> bool:
-    """Whether any acyclic property (mechanisms with the vocabulary's broader links) loops; `_link` may report fewer."""
+    """Whether any acyclic property (mechanisms with the vocabulary's broader links) loops; `link` may report fewer."""
     graphs = {(name, key): dict(vocabulary.broader) if name == "mechanisms" else {} for name, key in acyclic_properties()}
     for _display, summary in summaries:
         for which, pairs in summary[8]:

@@ -1,0 +1,253 @@
+"""The corpus model: case entries, quotes, references and sources, the files that hold them, and their ids.
+
+The shapes come from the annotation model (`lianjian/ontology/model.yaml`); `checker` reads one file into a
+`CheckedFile`, `linker` joins the files into a `Corpus`.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Iterable
+
+from lianjian.errors import CaseErrors, Problem, UsageError
+from lianjian.namespace import is_slug
+from lianjian.ontology import Vocabulary, model
+
+__all__ = [
+    "Quote", "Entry", "Reference", "Source", "Corpus", "CheckedFile", "case_files", "vocabulary_files", "apply_ref",
+    "acyclic_properties", "assign_ids", "mint_id", "ref_values", "vocabulary_entry",
+    "BUNDLED_CASES", "MAX_QUOTE", "SHARED_DOC", "VOCABULARY_FILE", "FIRST_WINS_LABELS", "POST_KEYS", "BASES",
+]
+
+
+BUNDLED_CASES = Path(str(resources.files("lianjian") / "cases"))
+MAX_QUOTE = 150
+SHARED_DOC = "shared"
+VOCABULARY_FILE = "vocabulary.yaml"
+#: Labels a `- ref:` adds to its target only when the definition and every earlier ref lack them.
+FIRST_WINS_LABELS = ("zh-Hant", "en")
+#: Keys of one post (`posts:` of a person).
+POST_KEYS = ("title", "title_en", "org", "since", "until", "basis", "reason")
+#: Whether a statement is said by its quotes or inferred by the curator (docs/codebook.md).
+BASES = ("stated", "inferred")
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One evidence quote: which document it comes from and where it is written."""
+
+    doc: str
+    text: str
+    file: str
+    line: int
+    column: int
+
+
+@dataclass
+class Entry:
+    """One entity, concept, relationship or observation defined in a case file."""
+
+    id: str
+    section: str
+    data: dict
+    doc: str
+    file: str
+    line: int
+    column: int
+    minted: bool = False
+    marks: dict = field(default_factory=dict)  # (key,) or (key, index) -> (line, column) in the file
+    evidence: list[Quote] = field(default_factory=list)
+    extra_labels: list[tuple[str, str, str]] = field(default_factory=list)  # (doc, key, value) added by refs
+
+    @property
+    def kind(self) -> str | None:
+        return self.data.get("kind") if model()["sections"][self.section].get("kind", "none") != "none" else None
+
+
+@dataclass
+class Reference:
+    """A `- ref: ID` entry: one document's evidence (and labels) for an entity defined elsewhere."""
+
+    id: str
+    section: str
+    data: dict
+    doc: str
+    file: str
+    line: int
+    column: int
+    quotes: list = field(default_factory=list)
+
+
+@dataclass
+class CheckedFile:
+    """What checking one case file yields, without its parse tree (cheap to pickle and to cache)."""
+
+    file: str
+    source: Source | None
+    entries: list
+    references: list
+    problems: list
+    source_mark: tuple = (1, 1)
+
+    def to_tuple(self) -> tuple:
+        """Plain tuples: unpickling them is about ten times faster than unpickling the dataclasses."""
+        quotes = lambda qs: [(q.doc, q.text, q.file, q.line, q.column) for q in qs]  # noqa: E731
+        return (self.file, None if self.source is None else (self.source.id, self.source.data, self.source.file, self.source.path),
+                [(e.id, e.section, e.data, e.doc, e.file, e.line, e.column, e.minted, e.marks, quotes(e.evidence), e.extra_labels)
+                 for e in self.entries],
+                [(r.id, r.section, r.data, r.doc, r.file, r.line, r.column, quotes(r.quotes)) for r in self.references],
+                [(p.path, p.line, p.column, p.message) for p in self.problems],
+                self.source_mark)
+
+    @classmethod
+    def from_tuple(cls, t: tuple) -> "CheckedFile":
+        file, source, entries, references, problems, mark = t
+        return cls(
+            file,
+            None if source is None else Source(*source),
+            [Entry(i, sec, data, doc, f, line, col, minted, marks, [Quote(*q) for q in ev], list(extra))
+             for i, sec, data, doc, f, line, col, minted, marks, ev, extra in entries],
+            [Reference(i, sec, data, doc, f, line, col, [Quote(*q) for q in qs]) for i, sec, data, doc, f, line, col, qs in references],
+            [Problem(*p) for p in problems],
+            mark,
+        )
+
+
+@dataclass
+class Source:
+    """A source document's metadata, from a case file's `source:` block."""
+
+    id: str
+    data: dict
+    file: str
+    path: str = ""
+
+
+@dataclass
+class Corpus:
+    """A validated set of case files, ready to be written as RDF."""
+
+    sources: dict[str, Source]
+    entries: dict[str, Entry]
+    references: list[Reference]
+    vocabulary: Vocabulary
+    files: list[str]
+    extension_triples: list = field(default_factory=list)
+    offsets: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------
+# Finding files
+
+
+def case_files(dirs: Iterable[str | Path] = (), bundled: bool = True) -> list[tuple[Path, str]]:
+    """The case files to load, as (path, display name), bundled corpus first, each folder in name order."""
+    folders: list[tuple[Path, bool]] = [(BUNDLED_CASES, True)] if bundled else []
+    for d in dirs:
+        p = Path(d)
+        if not p.is_dir():
+            raise UsageError(f"--cases {d}: no such directory")
+        folders.append((p, False))
+    if not folders:
+        raise UsageError("no case folders: give --cases DIR or leave out --no-bundled")
+    out: list[tuple[Path, str]] = []
+    for folder, is_bundled in folders:
+        files = sorted(f for f in folder.glob("*.yaml") if f.name != VOCABULARY_FILE) + sorted(folder.glob("*.yml"))
+        if not files:
+            raise CaseErrors([Problem(str(folder), 0, 0, "no case files (*.yaml) in this folder")])
+        for f in files:
+            out.append((f, f"lianjian/cases/{f.name}" if is_bundled else _display(f)))
+    return out
+
+
+def vocabulary_files(dirs: Iterable[str | Path]) -> list[tuple[Path, str]]:
+    """The `vocabulary.yaml` extension files in the user's case folders."""
+    return [(Path(d) / VOCABULARY_FILE, _display(Path(d) / VOCABULARY_FILE)) for d in dirs if (Path(d) / VOCABULARY_FILE).is_file()]
+
+
+def _display(path: Path) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return rel if not rel.startswith("..") else str(path)
+
+
+def apply_ref(target: Entry, r: Reference, labels: Iterable[str]) -> None:
+    """Add to the entry a `- ref:` names its quotes, the first-wins labels it won (`labels`) and its aliases."""
+    target.evidence.extend(r.quotes)
+    target.extra_labels.extend((r.doc, key, r.data[key]) for key in labels)
+    aliases = r.data.get("aliases") or []
+    target.extra_labels.extend((r.doc, "aliases", a) for a in (aliases if isinstance(aliases, list) else [aliases]))
+
+
+@functools.cache
+def acyclic_properties() -> tuple[tuple[str, str], ...]:
+    """(section, key) of every property the annotation model says must not form a cycle."""
+    return tuple((name, key) for name, spec in model()["sections"].items()
+                 for key, prop in spec["properties"].items() if prop.get("acyclic"))
+
+
+def assign_ids(fc: CheckedFile) -> CheckedFile:
+    """Give a file's unnamed entries their minted ids (once: they depend only on the entry and its own first quote)."""
+    for e in fc.entries:
+        if e.minted and not e.id:
+            e.id = mint_id(e)
+    return fc
+
+
+def mint_id(e: Entry) -> str:
+    """The id of an unnamed entry (relationship, observation), from its own content and first quote."""
+    from lianjian.namespace import minted_id
+
+    return minted_id(e.section[:-1], e.doc, e.section, *_identity(e))
+
+
+@functools.cache
+def _ref_properties(section: str) -> tuple:
+    """(key, is posts, allowed sections, acyclic) of a section's reference-valued properties."""
+    out = []
+    for key, prop in model()["sections"][section]["properties"].items():
+        if prop.get("type") == "posts":
+            out.append((key, True, ["organizations"], False))
+        elif prop.get("type") == "ref":
+            out.append((key, False, prop["range"], bool(prop.get("acyclic"))))
+    return tuple(out)
+
+
+def ref_values(e: Entry) -> Iterable[tuple[str, str, list, bool, tuple[int, int]]]:
+    """The ids an entry's reference-valued properties name: (key, id, allowed sections, acyclic, position)."""
+    data = e.data
+    for key, posts, allowed, acyclic in _ref_properties(e.section):
+        value = data.get(key)
+        if value is None:
+            continue
+        if posts:
+            for i, p in enumerate(value if isinstance(value, list) else [value] if value else []):
+                if isinstance(p, dict) and p.get("org") and is_slug(p["org"]):
+                    yield "posts.org", p["org"], allowed, False, e.marks.get((key, i, "org"), (e.line, e.column))
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                if is_slug(v):
+                    yield key, v, allowed, acyclic, e.marks.get((key, i), (e.line, e.column))
+        elif is_slug(value):
+            yield key, value, allowed, acyclic, e.marks.get((key,), (e.line, e.column))
+
+
+def vocabulary_entry(slug: str) -> Entry:
+    """A placeholder entry for a bundled mechanism concept that case files add evidence to."""
+    return Entry(slug, "mechanisms", {"id": slug, "_vocabulary": True}, "vocabulary", "lianjian/ontology/vocabularies/mechanisms.ttl", 1, 1)
+
+
+def _identity(e: Entry) -> list[str]:
+    """The content that identifies an unnamed relationship or observation."""
+    d = e.data
+    quotes = [q.text for q in e.evidence[:1]]
+    if e.section == "relationships":
+        parts = d.get("participants") or []
+        return [str(d.get("kind")), *sorted(str(p) for p in (parts if isinstance(parts, list) else [parts])), *quotes]
+    return [str(d.get("subject")), str(d.get("zh")), str(d.get("value")), str(d.get("as_of")), *quotes]
