@@ -99,3 +99,9 @@ def did_you_mean(word: str, known) -> str:
 
     close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def first_line(exc: BaseException) -> str:
+    """The first non-blank line of an exception's message (its class name if it has none)."""
+    lines = [ln.strip() for ln in str(exc).strip().splitlines() if ln.strip()]
+    return lines[0] if lines else type(exc).__name__

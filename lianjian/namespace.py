@@ -10,7 +10,7 @@ from rdflib import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD, Namespace, UR
 __all__ = [
     "BASE", "LJ", "ID", "SECTOR", "MECHANISM", "RELATION", "SOURCE", "GRAPH", "EVIDENCE", "ORG",
     "PREFIXES", "SLUG", "is_slug", "entity_iri", "source_iri", "graph_iri", "concept_iri",
-    "evidence_iri", "minted_id", "sparql_prologue", "ONTOLOGY_GRAPH", "local_name",
+    "evidence_iri", "minted_id", "sparql_prologue", "ONTOLOGY_GRAPH", "local_name", "prefixed",
 ]
 
 BASE = "https://w3id.org/lianjian/"
@@ -130,3 +130,16 @@ def local_name(iri: str) -> str:
 def sparql_prologue() -> str:
     """PREFIX declarations for every project prefix, prepended to canned and user queries."""
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+
+
+def prefixed(iri: str) -> str:
+    """An IRI as a prefixed name of the project's prefix map (`id:changning-district`), else as it is.
+
+    >>> prefixed("https://w3id.org/lianjian/id/changning-district")
+    'id:changning-district'
+    """
+    text = str(iri)
+    for prefix, ns in PREFIXES.items():
+        if text.startswith(str(ns)) and len(text) > len(str(ns)):
+            return f"{prefix}:{text[len(str(ns)):]}"
+    return text

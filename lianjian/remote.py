@@ -88,7 +88,7 @@ def with_values(text: str, bindings: dict[str, Any]) -> str:
     if form not in ("SELECT", "ASK"):
         raise UsageError(f"remote queries must be SELECT or ASK, not {form}" if form else
                          "not a SPARQL query: no SELECT or ASK found")
-    terms = {name: _values_term(name, term) for name, term in bindings.items()}
+    terms = {name: _values_json_term(name, term) for name, term in bindings.items()}
     if not terms:
         return text
     inserts: dict[int, str] = {}
@@ -126,7 +126,7 @@ def with_values(text: str, bindings: dict[str, Any]) -> str:
     return "".join(out)
 
 
-def _values_term(name: str, term: Any) -> str:
+def _values_json_term(name: str, term: Any) -> str:
     if not _VARNAME.fullmatch(name):
         raise UsageError(f"--param {name}: not a SPARQL variable name")
     if isinstance(term, BNode) or not isinstance(term, (URIRef, Literal)):
@@ -160,12 +160,12 @@ def parse_results(body: bytes, where: str = "endpoint") -> QueryResult:
     if not isinstance(names, list) or not isinstance(rows, list):
         raise DataError(f"{where}: the answer is JSON but not SPARQL results (no 'vars' or 'bindings')")
     try:
-        return QueryResult([str(v) for v in names], [[_term(row.get(v)) for v in names] for row in rows])
+        return QueryResult([str(v) for v in names], [[_json_term(row.get(v)) for v in names] for row in rows])
     except (AttributeError, KeyError, TypeError, ValueError) as exc:
         raise DataError(f"{where}: a result row is not a SPARQL JSON binding: {server_text(str(exc))}") from None
 
 
-def _term(cell: dict | None):
+def _json_term(cell: dict | None):
     if cell is None:
         return None
     kind, value = cell["type"], cell["value"]
@@ -294,7 +294,7 @@ def redact(url: str) -> str:
 def server_text(body: bytes | str, limit: int = SERVER_TEXT) -> str:
     """The one way a server's text reaches a message: its first non-blank line (tags of an HTML page
     dropped), control and invisible characters escaped, at most about `limit` characters."""
-    return printable(_first_line(body if isinstance(body, bytes) else body.encode("utf-8", "replace"), limit), limit)
+    return printable(_answer_line(body if isinstance(body, bytes) else body.encode("utf-8", "replace"), limit), limit)
 
 
 def _check_url(url: str, option: str) -> str:
@@ -397,7 +397,7 @@ def _reason(reason: Any, timeout: float) -> str:
     return f"cannot talk to the server: {reason or type(reason).__name__}"
 
 
-def _first_line(body: bytes, limit: int = 200) -> str:
+def _answer_line(body: bytes, limit: int = 200) -> str:
     """The first non-blank line of an answer's text (tags of an HTML page dropped), shortened."""
     text = body.decode("utf-8", errors="replace")
     html = bool(re.search(r"<(?:!doctype|html|head|body)\b", text[:1000], re.IGNORECASE))

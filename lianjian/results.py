@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from rdflib import XSD, BNode, Literal, URIRef
 
 from lianjian.errors import UsageError
-from lianjian.namespace import PREFIXES
+from lianjian.namespace import prefixed
 
 __all__ = ["QueryResult", "FORMATS", "TABLE_FORMATS", "EXCEL_FORMATS", "BOM", "render", "short", "safe_text"]
 
@@ -138,13 +138,7 @@ def short(t) -> str:
     """
     if t is None:
         return ""
-    if isinstance(t, URIRef):
-        text = str(t)
-        for prefix, ns in PREFIXES.items():
-            if text.startswith(str(ns)) and len(text) > len(str(ns)):
-                return f"{prefix}:{text[len(str(ns)):]}"
-        return text
-    return str(t)
+    return prefixed(t) if isinstance(t, URIRef) else str(t)
 
 
 def _width(text: str) -> int:

@@ -82,7 +82,7 @@ def _node(e: Entry) -> str:
 
 
 @functools.cache
-def _term(curie: str) -> str:
+def _curie_iri(curie: str) -> str:
     return _iri(expand(curie))
 
 
@@ -128,7 +128,7 @@ def corpus_nquads(corpus: Corpus, docs: set[str] | None = None) -> Iterator[str]
             value = src.data.get(key)
             if value is None or "predicate" not in prop:
                 continue
-            p = _term(prop["predicate"])
+            p = _curie_iri(prop["predicate"])
             for value in value if isinstance(value, list) else [value]:
                 if prop["type"] in ("date", "year"):
                     yield f"{s} {p} {date_literal(value)} {g} .\n"
@@ -154,7 +154,7 @@ def corpus_nquads(corpus: Corpus, docs: set[str] | None = None) -> Iterator[str]
         if g is not None and (docs is None or e.doc in docs):
             spec = sections[e.section]
             cls = corpus.vocabulary.kinds[e.section].get(e.data.get("kind")) if spec.get("kind", "none") != "none" else None
-            yield f"{s} {type_} {_iri(cls) if cls else _term(spec['class'])} {g} .\n"
+            yield f"{s} {type_} {_iri(cls) if cls else _curie_iri(spec['class'])} {g} .\n"
             if spec.get("concept_scheme"):
                 _, scheme = SCHEMES[spec["concept_scheme"]]
                 yield f"{s} {type_} {_iri(SKOS.Concept)} {g} .\n"
@@ -188,7 +188,7 @@ def _labels(s: str, data: dict, spec: dict, g: str, concept: bool) -> Iterator[s
         value = data.get(key)
         if value is None:
             continue
-        p = _term(prop["predicate"])
+        p = _curie_iri(prop["predicate"])
         for v in value if isinstance(value, list) else [value]:
             lit = _lit(str(v), LANGS[key])
             yield f"{s} {p} {lit} {g} .\n"
@@ -209,8 +209,8 @@ def _properties(s: str, e: Entry, props: dict, g: str, target, corpus: Corpus) -
         if kind == "posts":
             yield from _posts(s, e, values, g, target)
             continue
-        p = _term(prop["predicate"])
-        inverse = _term(prop["inverse"]) if prop.get("inverse") else None
+        p = _curie_iri(prop["predicate"])
+        inverse = _curie_iri(prop["inverse"]) if prop.get("inverse") else None
         objects = []
         for v in values:
             if kind == "ref":

@@ -476,10 +476,6 @@ def _open_disk_store(path: Path) -> ox.Store:
     return _DISK_STORES[key]
 
 
-def _first_line(exc: Exception) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-
-
 def _query_error(exc: Exception) -> str:
     """One line: the engine's message, with line numbers counted in the user's query (without our prefixes)."""
     import re

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from rdflib import Graph, Namespace, RDF
 
-from lianjian.namespace import PREFIXES
+from lianjian.namespace import prefixed
 from lianjian.ontology import ONTOLOGY_DIR
 
 __all__ = ["ValidationReport", "Violation", "validate", "shapes_graph"]
@@ -41,14 +41,6 @@ def shapes_graph() -> Graph:
     return Graph().parse(ONTOLOGY_DIR / "shapes.ttl", format="turtle")
 
 
-def _short(term) -> str:
-    text = str(term)
-    for prefix, ns in PREFIXES.items():
-        if text.startswith(str(ns)):
-            return f"{prefix}:{text[len(str(ns)):]}"
-    return text
-
-
 def validate(kg) -> ValidationReport:
     """Validate the union of the graph's named graphs; RDFS subclass links come from the ontology inside it."""
     import pyshacl
@@ -60,9 +52,9 @@ def validate(kg) -> ValidationReport:
     violations = []
     for r in results.subjects(RDF.type, SH.ValidationResult):
         violations.append(Violation(
-            _short(results.value(r, SH.focusNode)),
-            _short(results.value(r, SH.resultPath) or ""),
+            prefixed(results.value(r, SH.focusNode)),
+            prefixed(results.value(r, SH.resultPath) or ""),
             str(results.value(r, SH.resultMessage) or "violates a shape"),
-            _short(results.value(r, SH.sourceShape) or ""),
+            prefixed(results.value(r, SH.sourceShape) or ""),
         ))
     return ValidationReport(bool(conforms), sorted(set(violations)))

@@ -14,7 +14,6 @@ import csv
 import functools
 import hashlib
 import json
-import os
 import re
 import unicodedata
 import weakref
@@ -23,14 +22,15 @@ from pathlib import Path
 
 from rdflib import RDF, RDFS, SKOS, XSD, Literal, URIRef
 
-from lianjian.errors import DataError, UsageError
-from lianjian.namespace import ID, LJ, MECHANISM, RELATION, SECTOR, SOURCE
+from lianjian.errors import DataError, UsageError, first_line
+from lianjian.graph.analytics.ties import node_iri
+from lianjian.namespace import LJ, RELATION, SECTOR, SOURCE
 from lianjian.queries import CannedQuery, cypher_catalogue, get_query
 from lianjian.results import QueryResult
 
 __all__ = [
     "ENGINES", "NODE_TABLE", "LABEL_PREFIX", "SYMMETRIC", "run_cypher", "run_cypher_query", "cypher_command", "catalogue_result",
-    "ladybug_database", "default_cache_dir", "graph_digest", "cypher_literal", "node_iri", "query_engines",
+    "ladybug_database", "default_cache_dir", "graph_digest", "cypher_literal", "query_engines",
     "parameter_names", "result_columns",
 ]
 
@@ -284,17 +284,6 @@ def result_columns(text: str) -> list[tuple[str, str | None]]:
 
 # ---------------------------------------------------------------------------- result terms
 
-def node_iri(g, node: str) -> URIRef:
-    """The IRI of a projection node: mechanisms live in the mechanism vocabulary, everything else under ``id:``.
-
-    The projection keys nodes by the IRI's last segment; this is its inverse.
-    """
-    data = g.nodes.get(node) if node in g else None
-    if data is not None and "Mechanism" in data.get("__labels__", ()):
-        return MECHANISM[node]
-    return ID[node]
-
-
 def _date(text: str) -> Literal:
     for pattern, datatype in _DATE_TYPES:
         if pattern.fullmatch(text):
@@ -341,7 +330,7 @@ def _concept_label(kg, iri: URIRef, predicate: URIRef, lang: str):
     return _vocabulary(kg)[1].get((str(iri), str(predicate), lang))
 
 
-def _term(kg, g, value, prop: str | None):
+def _result_term(kg, g, value, prop: str | None):
     """One result cell as an RDF term (or None)."""
     if value is None:
         return None
@@ -376,7 +365,7 @@ def _term(kg, g, value, prop: str | None):
 
 
 def _result(kg, g, names: list[str], props: list[str | None], rows: list[list]) -> QueryResult:
-    return QueryResult(names, [[_term(kg, g, v, p) for v, p in zip(row, props)] for row in rows])
+    return QueryResult(names, [[_result_term(kg, g, v, p) for v, p in zip(row, props)] for row in rows])
 
 
 # ---------------------------------------------------------------------------- LadybugDB
@@ -472,8 +461,9 @@ def graph_digest(g, labels: list[str] = ()) -> str:
 
 def default_cache_dir() -> Path:
     """Where LadybugDB databases live unless the caller says: ``$XDG_CACHE_HOME/lianjian/ladybug``."""
-    root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(root) / "lianjian" / "ladybug"
+    from lianjian.cache import default_cache_dir as cache_root
+
+    return cache_root() / "ladybug"
 
 
 def _cell(value, column_type: str) -> str:
@@ -570,7 +560,7 @@ def _fill_database(g, schema: _Schema, folder: Path) -> None:
         for stmt in copies:
             conn.execute(stmt)
     except RuntimeError as exc:
-        raise DataError(f"LadybugDB could not load the projection: {_first_line(exc)}") from None
+        raise DataError(f"LadybugDB could not load the projection: {first_line(exc)}") from None
     finally:
         conn.close()
         db.close()
@@ -666,11 +656,6 @@ def _pool_size(wanted: int, floor_mb: int) -> int:
     return min(max(wanted, floor_mb * 1024 * 1024), 4 * 1024**3)
 
 
-def _first_line(exc: BaseException) -> str:
-    lines = [ln.strip() for ln in str(exc).strip().splitlines() if ln.strip()]
-    return lines[0] if lines else type(exc).__name__
-
-
 def _run_ladybug(kg, text: str, values: dict, cache_dir) -> QueryResult:
     g, _, schema = _prepared(kg)
     conn = _ladybug_connection(ladybug_database(kg, cache_dir))
@@ -678,14 +663,14 @@ def _run_ladybug(kg, text: str, values: dict, cache_dir) -> QueryResult:
         result = conn.execute(_rename_parameters(_rewrite_labels(text, set(schema.labels))),
                               {_PARAM_PREFIX + k: v for k, v in values.items()})
     except RuntimeError as exc:
-        message = _first_line(exc)
+        message = first_line(exc)
         if message.startswith("Parser exception"):
             # Report the error in the text as written, not in its rewritten form.
             try:
                 conn.execute(_rename_parameters(text), {_PARAM_PREFIX + k: v for k, v in values.items()})
             except RuntimeError as original:
-                if _first_line(original).startswith("Parser exception"):
-                    message = _first_line(original)
+                if first_line(original).startswith("Parser exception"):
+                    message = first_line(original)
             raise UsageError(f"Cypher syntax error (ladybug): {message}") from None
         raise UsageError(f"Cypher error (ladybug): {message}") from None
     if isinstance(result, list):
@@ -733,9 +718,9 @@ def _grand_cypher_part(g, query: str) -> tuple[list[str], list[str | None], list
     try:
         found = engine.run(query)
     except UnexpectedInput as exc:
-        raise UsageError(f"Cypher syntax error (grand-cypher): {_first_line(exc)}") from None
+        raise UsageError(f"Cypher syntax error (grand-cypher): {first_line(exc)}") from None
     except Exception as exc:  # grand-cypher raises many types for queries it cannot run
-        raise UsageError(f"Cypher error (grand-cypher): {type(exc).__name__}: {_first_line(exc)}") from None
+        raise UsageError(f"Cypher error (grand-cypher): {type(exc).__name__}: {first_line(exc)}") from None
     keys = {_normal(k): k for k in found}
     columns = result_columns(query)
     if columns and all(_normal(n) in keys for n, _ in columns):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from rdflib import Literal, URIRef
 
-from lianjian.namespace import PREFIXES
+from lianjian.namespace import prefixed
 from lianjian.ontology import ONTOLOGY_DIR
 from lianjian.queries import parse_query_file
 
@@ -84,11 +84,8 @@ def rules() -> list[Rule]:
 def _short(term) -> str:
     """An IRI as the case files write it (an id, or a prefixed name), a literal as its text."""
     if isinstance(term, URIRef):
-        text = str(term)
-        for prefix, ns in PREFIXES.items():
-            if text.startswith(str(ns)):
-                return text[len(str(ns)):] if prefix in ("id", "mechanism") else f"{prefix}:{text[len(str(ns)):]}"
-        return text
+        prefix, _, local = prefixed(term).partition(":")
+        return local if prefix in ("id", "mechanism") else prefixed(term)
     return str(term) if isinstance(term, Literal) else ""
 
 

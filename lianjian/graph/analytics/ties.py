@@ -117,8 +117,12 @@ def cases_of(g: nx.DiGraph) -> list[str]:
 
 
 def node_iri(g: nx.DiGraph, n: str) -> URIRef:
-    """The IRI of a projected node: the projection keys nodes by the IRI's last segment."""
-    return MECHANISM[n] if "Mechanism" in g.nodes[n]["__labels__"] else ID[n]
+    """The IRI of a projected node: mechanisms live in the mechanism vocabulary, everything else under ``id:``.
+
+    The projection keys nodes by the IRI's last segment; this is its inverse.
+    """
+    data = g.nodes[n] if n in g else None
+    return MECHANISM[n] if data is not None and "Mechanism" in data.get("__labels__", ()) else ID[n]
 
 
 def sector_term(sector: str):
