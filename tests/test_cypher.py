@@ -14,6 +14,9 @@ from lianjian.errors import UsageError
 from lianjian.namespace import ID, MECHANISM, SECTOR
 from lianjian.queries import cypher_catalogue, sparql_catalogue
 from lianjian.queries import cypher as cy
+from lianjian.queries.cypher import ladybug as cy_ladybug
+from lianjian.queries.cypher import terms as cy_terms
+from lianjian.queries.cypher import text as cy_text
 from lianjian.queries.run import run_sparql
 
 EXAMPLE = "MATCH (a:PartyOrganization)-[:LINKED_WITH]-(b) WHERE a.sector <> b.sector RETURN a.label_zh, b.label_zh"
@@ -45,15 +48,15 @@ def test_twin_returns_the_rows_of_its_sparql_query(bundled_kg, db_dir, name, eng
 
 
 def test_every_twin_names_a_sparql_query_and_valid_engines_and_column_types():
-    known = cy._NODE_PROPS | set(cy._NAMESPACE_PROPS) | set(cy._LANG_PROPS) | cy._DATE_PROPS
+    known = cy_terms._NODE_PROPS | set(cy_terms._NAMESPACE_PROPS) | set(cy_terms._LANG_PROPS) | cy_terms._DATE_PROPS
     for name, q in cypher_catalogue().items():
         sparql = sparql_catalogue()[q.twin]
         assert q.name == q.twin == q.path.stem, name
         assert (q.title_zh, q.title_en, q.description) == (sparql.title_zh, sparql.title_en, sparql.description), name
         assert [(p.name, p.type, p.default) for p in q.parameters] == [(p.name, p.type, p.default) for p in sparql.parameters]
         assert set(cy.query_engines(q)) <= set(cy.ENGINES) and cy.query_engines(q), name
-        for column, prop in cy._COLUMN_HEADER.findall(q.text):
-            assert prop in known or cy._label_decoder(prop), (name, column, prop)
+        for column, prop in cy_text.COLUMN_HEADER.findall(q.text):
+            assert prop in known or cy_terms._label_decoder(prop), (name, column, prop)
 
 
 @pytest.mark.parametrize("case", ["changning-cohesion-2013", "changning-1n-model", "changning-decade-2022",
@@ -197,7 +200,7 @@ def test_label_pattern_is_the_same_as_the_entity_flag_on_ladybug(bundled_kg, db_
 
 def test_ladybug_holds_every_node_and_property_of_the_projection(bundled_kg, db_dir):
     g = bundled_kg.to_networkx()
-    conn = cy._ladybug_connection(cy.ladybug_database(bundled_kg, db_dir))
+    conn = cy_ladybug._ladybug_connection(cy.ladybug_database(bundled_kg, db_dir))
     props = ["class", "label_zh", "label_en", "quote", "quotes", "sources", "sectors", "aliases", "value", "bound",
              "posts", "startDate", "kind"]
     rows = conn.execute("MATCH (a:Entity) RETURN a.id, a.labels, a.evidence, " + ", ".join(f"a.{p}" for p in props)).get_all()
@@ -212,7 +215,7 @@ def test_ladybug_holds_every_node_and_property_of_the_projection(bundled_kg, db_
 
 def test_ladybug_holds_every_relationship_of_the_projection(bundled_kg, db_dir):
     g = bundled_kg.to_networkx()
-    conn = cy._ladybug_connection(cy.ladybug_database(bundled_kg, db_dir))
+    conn = cy_ladybug._ladybug_connection(cy.ladybug_database(bundled_kg, db_dir))
     types = {t for _, _, d in g.edges(data=True) for t in d["__labels__"]}
     for t in types:
         edges = {(a, b) for a, b, d in g.edges(data=True) if t in d["__labels__"]}
@@ -231,8 +234,8 @@ def test_ladybug_database_is_reused_when_the_graph_is_unchanged_and_rebuilt_when
     from lianjian.graph import KnowledgeGraph
 
     builds = []
-    fill = cy._fill_database
-    monkeypatch.setattr(cy, "_fill_database", lambda *a: (builds.append(a[2]), fill(*a)))
+    fill = cy_ladybug._fill_database
+    monkeypatch.setattr(cy_ladybug, "_fill_database", lambda *a: (builds.append(a[2]), fill(*a)))
     root = tmp_path / "cache"
     first = cy.ladybug_database(bundled_kg, root)
     stamp = os.stat(first / cy.DB_FILE).st_mtime_ns
