@@ -227,7 +227,7 @@ def test_suggest_file_builds_the_graph_and_reports_a_missing_source(tmp_path):
 
 
 def test_jieba_loads_once_quietly_with_the_graph_labels(candidates):
-    from lianjian.extend.suggest import _jieba
+    from lianjian.extend.document import jieba_tokenizer as _jieba
 
     tokenizer, _, added = _jieba()
     assert _jieba()[0] is tokenizer

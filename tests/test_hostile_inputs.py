@@ -144,7 +144,7 @@ def test_viz_unknown_case_is_refused(tmp_path):
 
 def test_suggest_refuses_a_document_over_the_cap(tmp_path):
     from lianjian.errors import DataError
-    from lianjian.extend.suggest import MAX_SOURCE_BYTES, SourceDocument
+    from lianjian.extend.document import MAX_SOURCE_BYTES, SourceDocument
 
     big = tmp_path / "big.txt"
     big.write_bytes("长宁。".encode() * (MAX_SOURCE_BYTES // 9 + 1))
@@ -156,7 +156,7 @@ def test_suggest_refuses_a_document_over_the_cap(tmp_path):
 
 def test_suggest_overlap_checks_look_only_near(monkeypatch):
     """The span index answers from the buckets a span touches: work per question does not grow with the text."""
-    from lianjian.extend.suggest import _SpanIndex
+    from lianjian.extend.document import SpanIndex as _SpanIndex
 
     index = _SpanIndex((i, i + 3) for i in range(0, 1_000_000, 5))
     assert len(list(index.near(500_000, 500_004))) <= 30  # one 64-character bucket, not a million spans

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Iterable
 
 from lianjian.errors import UsageError
-from lianjian.extend.suggest import EVIDENCE_LIMIT, Candidate, SourceDocument, patterns, suggest
+from lianjian.extend.document import EVIDENCE_LIMIT, SourceDocument, patterns
+from lianjian.extend.suggest import Candidate, suggest
 from lianjian.io import atomic_write, check_output_path
 from lianjian.loaders.checker import date_problem
 from lianjian.loaders.corpus import SHARED_DOC

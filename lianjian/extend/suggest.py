@@ -20,49 +20,32 @@ graph's labels as its user dictionary.
 
 from __future__ import annotations
 
-import functools
-import logging
 import re
-import weakref
 from dataclasses import asdict, dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
 
-import yaml
 from rdflib import Literal
 
-from lianjian.errors import DataError, UsageError
-from lianjian.loaders.text import PINYIN_GLOSS, decode_source, normalize, strip_glosses, to_simplified
-from lianjian.loaders.yamlfile import read_regular_file
+from lianjian.errors import UsageError
+from lianjian.loaders.text import normalize
 from lianjian.namespace import concept_iri, entity_iri, is_slug
-from lianjian.ontology import model
+from lianjian.extend.document import (
+    CJK, CLOSERS, NUMERALS, SENTENCE_END, SourceDocument, SpanIndex, add_words, jieba_tokenizer, patterns, tokens,
+)
+from lianjian.extend.gazetteer import Label, entity_places, known_labels
 from lianjian.results import QueryResult
 
-__all__ = [
-    "Candidate", "CANDIDATE_TYPES", "SourceDocument", "suggest", "suggest_file", "candidates_result",
-    "known_labels", "patterns", "EVIDENCE_LIMIT", "MAX_SOURCE_BYTES",
-]
+__all__ = ["Candidate", "CANDIDATE_TYPES", "suggest", "suggest_file", "candidates_result"]
 
 CANDIDATE_TYPES = ("entity", "organization", "place", "person", "mechanism", "document", "date", "number")
 #: Longest evidence quote `new_case` drafts (the loader allows 150).
-EVIDENCE_LIMIT = 120
-#: Largest source document read (bytes of the file, characters of a text): a larger one is refused, not cut.
-MAX_SOURCE_BYTES = 2 * 1024 * 1024
-#: A candidate's `sentence` keeps at most this many characters either side of the mention.
 SENTENCE_CONTEXT = 200
 #: Sections whose entries are not named things a text mentions by label.
-_UNNAMED_SECTIONS = {"relationships", "observations", "events"}
-#: Labels this short, and common words (jieba frequency at least this), are too vague to trust alone.
 _SHORT = 3
 _COMMON_FREQ = 100
 
-_SENTENCE_END = set("。!?;\n")
-_CLAUSE_END = set(",;:、")
-_CLOSERS = set("”’」』)）》")
 _OPENERS = set("“„‟〝「『")
-_CJK = re.compile(r"[\u3400-\u9fff]")
-_NUMERALS = "零〇一二两三四五六七八九十百千万"
 _DATE_PATTERNS = (
     re.compile(r"(?<![\d.])((?:19|20)\d{2})年(?:(\d{1,2})月(?:(\d{1,2})日)?)?"),
     re.compile(r"(?<![\d.])((?:19|20)\d{2})[-./](\d{1,2})(?:[-./](\d{1,2}))?(?![\d.])"),
@@ -75,6 +58,8 @@ _PERSON_POS = {"nr", "nrfg", "nrt"}
 _NOT_IN_NAMES = {"m", "p", "r", "x", "u", "uj", "ul", "uz", "ug", "uv", "ud", "y", "e", "o", "w"}
 #: Parts of speech that may stand in a place name before its ending.
 _PLACE_POS = {"n", "nr", "nrt", "nrfg", "ns", "nt", "nz", "ng", "j", "b", "eng"}
+
+
 
 
 @dataclass
@@ -106,407 +91,6 @@ class Candidate:
 
 
 # --------------------------------------------------------------------------
-# Patterns (data in patterns.yaml)
-
-
-@functools.lru_cache(maxsize=1)
-def patterns() -> dict:
-    """The suffixes, word lists and regular expressions in `lianjian/extend/patterns.yaml`."""
-    text = (resources.files("lianjian") / "extend" / "patterns.yaml").read_text(encoding="utf-8")
-    p = yaml.safe_load(text)
-    p["suffix_map"] = {s["suffix"]: s for s in p["suffixes"]}
-    p["suffix_re"] = re.compile("|".join(re.escape(s) for s in sorted(p["suffix_map"], key=len, reverse=True)))
-    p["formula_res"] = [re.compile(f) for f in p["formulas"]]
-    units = sorted(p["units"], key=len, reverse=True)
-    alt = "|".join(re.escape(u) for u in units)
-    p["number_re"] = re.compile(rf"(?<![\d.])(\d+(?:\.\d+)?)(万(?!元))?(多|余)?({alt})")
-    counts = "|".join(re.escape(u) for u in units if p["units"][u] == "count")
-    p["cn_number_re"] = re.compile(rf"(?<![{_NUMERALS}])([两二三四五六七八九十百千]+|一[十百千][{_NUMERALS}]*)(多|余)?({counts})")
-    p["post_re"] = re.compile("|".join(re.escape(t) for t in sorted(p["post_titles"], key=len, reverse=True)))
-    p["stop"] = set(p["stop_words"])
-    p["stop_chars"] = {w for w in p["stop_words"] if len(w) == 1}
-    p["generic"] = set(p["generic_prefixes"])
-    p["heads"] = sorted(p["mechanism_heads"], key=len, reverse=True)
-    return p
-
-
-# --------------------------------------------------------------------------
-# The source document and its normalised form
-
-
-def _align(text: str) -> tuple[str, list[int]]:
-    """The normalised text and, for each of its characters, the index of the original character."""
-    dropped = bytearray(len(text))
-    for m in PINYIN_GLOSS.finditer(text):
-        dropped[m.start():m.end()] = b"\x01" * (m.end() - m.start())
-    cache: dict[str, str] = {}
-    chars: list[str] = []
-    origin: list[int] = []
-    for i, ch in enumerate(text):
-        if dropped[i]:
-            continue
-        if ch.isspace():
-            piece = "\n" if ch in "\n\r\u2028\u2029\x0b\x0c" else " "
-        else:
-            piece = cache.get(ch)
-            if piece is None:
-                piece = cache[ch] = normalize(ch)
-        for c in piece:
-            chars.append(c)
-            origin.append(i)
-    norm = "".join(chars)
-    # Phrase-level conversion catches the characters whose Simplified form depends on the word.
-    phrased = to_simplified(norm)
-    if len(phrased) == len(norm):
-        norm = phrased
-    return norm, origin
-
-
-#: Characters a source document may not hold: its quotes would carry them into case files, which refuse them.
-_SOURCE_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def _check_text(text: str, encoding: str, name: str) -> None:
-    """Refuse a decoded document that is not plain text: binary, an unknown encoding, or control characters."""
-    damaged = text.count("\ufffd")
-    if "damaged" in encoding and damaged > max(2, len(text) // 200):
-        raise DataError(f"{name}: not text in UTF-8, UTF-16, GB18030 or Big5 ({damaged} bytes cannot be decoded); "
-                        "convert it to UTF-8")
-    bad = _SOURCE_CONTROL.search(text)
-    if bad:
-        line = text.count("\n", 0, bad.start()) + 1
-        col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
-        what = "binary data, not text" if bad.group() == "\x00" else "a control character"
-        raise DataError(f"{name}:{line}:{col}: U+{ord(bad.group()):04X} is {what}; give a plain text document")
-
-
-def _check_size(size: int, name: str) -> None:
-    """Refuse a document over MAX_SOURCE_BYTES with one line saying what to do."""
-    if size > MAX_SOURCE_BYTES:
-        raise DataError(f"{name}: the document is {size / 1048576:.1f} MB, over the "
-                        f"{MAX_SOURCE_BYTES // 1048576} MB limit for one source document; split it")
-
-
-class _SpanIndex:
-    """Spans [a, b) filed by 64-character buckets: asking what overlaps a place costs the spans near it, not all of them."""
-
-    _B = 64
-
-    def __init__(self, spans: Iterable[tuple[int, int]] = ()):
-        self._buckets: dict[int, list[tuple[int, int]]] = {}
-        for span in spans:
-            self.add(span)
-
-    def add(self, span: tuple[int, int]) -> None:
-        a, b = span
-        for k in range(a // self._B, max(a, b - 1) // self._B + 1):
-            self._buckets.setdefault(k, []).append(span)
-
-    def near(self, s: int, e: int) -> Iterable[tuple[int, int]]:
-        """The spans filed in the buckets that [s, e) touches (each may appear more than once)."""
-        for k in range(s // self._B, max(s, e - 1) // self._B + 1):
-            yield from self._buckets.get(k, ())
-
-    def overlaps(self, s: int, e: int) -> bool:
-        """Whether a span overlaps [s, e)."""
-        return any(a < e and s < b for a, b in self.near(s, e))
-
-
-def _looks_like_path(text: str) -> bool:
-    """A string that names a file rather than holds a text: no Chinese, a file extension.
-
-    >>> _looks_like_path("cases/new.txt"), _looks_like_path("长宁区委召开会议。")
-    (True, False)
-    """
-    return not _CJK.search(text) and bool(re.search(r"\.[A-Za-z0-9]{1,5}$", text.strip()))
-
-
-class SourceDocument:
-    """A source text, its normalised form for matching, and the map between their offsets.
-
-    >>> doc = SourceDocument("長寧區(qū)委召開會議。")
-    >>> doc.norm
-    '长宁区委召开会议。'
-    >>> doc.original_span(0, 4)
-    (0, 8)
-    """
-
-    def __init__(self, text: str, name: str = "<text>", encoding: str = "utf-8"):
-        self.text = text
-        self.name = name
-        self.encoding = encoding
-        self.norm, self._origin = _align(text)
-        self.sentences = self._split_sentences()
-        self._sentence_starts = [s for s, _ in self.sentences]
-
-    @classmethod
-    def read(cls, source: "str | Path | bytes | SourceDocument") -> "SourceDocument":
-        """A document from a path, raw bytes, or text (a `str` naming an existing file is read)."""
-        if isinstance(source, SourceDocument):
-            return source
-        if isinstance(source, bytes):
-            _check_size(len(source), "<bytes>")
-            text, enc = decode_source(source)
-            _check_text(text, enc, "<bytes>")
-            return cls(text, "<bytes>", enc)
-        if isinstance(source, Path) or (isinstance(source, str) and "\n" not in source and len(source) < 1024
-                                         and (Path(source).is_file() or _looks_like_path(source))):
-            path = Path(source)
-            if not path.is_file():
-                raise UsageError(f"{path}: no such file")
-            try:
-                raw = read_regular_file(path, MAX_SOURCE_BYTES, "source document")
-            except OSError as exc:
-                raise UsageError(f"{path}: cannot read: {exc.strerror}") from None
-            except ValueError as exc:
-                raise DataError(f"{path}: {exc}") from None
-            text, enc = decode_source(raw)
-            if not text.strip():
-                raise DataError(f"{path}: the document is empty")
-            _check_text(text, enc, str(path))
-            return cls(text, path.name, enc)
-        _check_size(len(str(source).encode("utf-8", "surrogatepass")), "<text>")
-        return cls(str(source))
-
-    # ---------------------------------------------------------------- offsets
-
-    def original_span(self, start: int, end: int) -> tuple[int, int]:
-        """Original offsets of the normalised span [start, end)."""
-        if end <= start:
-            i = self._origin[start] if start < len(self._origin) else len(self.text)
-            return i, i
-        return self._origin[start], self._origin[end - 1] + 1
-
-    def original(self, start: int, end: int) -> str:
-        """The original text of the normalised span [start, end)."""
-        a, b = self.original_span(start, end)
-        return self.text[a:b]
-
-    def label(self, start: int, end: int) -> str:
-        """The span as a `zh` label: original text, glosses removed, in Simplified Chinese."""
-        return to_simplified(strip_glosses(self.original(start, end))).strip()
-
-    def _split_sentences(self) -> list[tuple[int, int]]:
-        out, start, n = [], 0, len(self.norm)
-        i = 0
-        while i < n:
-            ch = self.norm[i]
-            if ch in _SENTENCE_END:
-                end = i + 1
-                while end < n and self.text[self._origin[end]] in _CLOSERS:
-                    end += 1
-                out.append((start, end))
-                start = i = end
-                continue
-            i += 1
-        if start < n:
-            out.append((start, n))
-        return [(a, b) for a, b in (self._trim(a, b) for a, b in out) if b > a]
-
-    def _trim(self, a: int, b: int) -> tuple[int, int]:
-        while a < b and self.norm[a].isspace():
-            a += 1
-        while b > a and (self.norm[b - 1].isspace() or self.norm[b - 1] == "\n"):
-            b -= 1
-        return a, b
-
-    def sentence_of(self, pos: int) -> tuple[int, int]:
-        """The normalised span of the sentence holding normalised offset `pos`."""
-        import bisect
-
-        k = bisect.bisect_right(self._sentence_starts, pos) - 1
-        if k < 0:
-            return self.sentences[0] if self.sentences else (0, 0)
-        return self.sentences[k]
-
-    def quote(self, start: int, end: int, limit: int = EVIDENCE_LIMIT) -> str:
-        """A verbatim evidence quote around the normalised span: its sentence, or the clauses nearest it."""
-        s, e = self.sentence_of(start)
-        e = max(e, min(end, len(self.norm)))
-        # Only clauses within 2 * limit of the mention can be quoted: look no further (a long sentence stays linear).
-        s, e = max(s, start - 2 * limit), min(e, max(end, start) + 2 * limit)
-        if len(self.original(s, e).strip()) <= limit:
-            return self.original(s, e).strip()
-        cuts = [s] + [i + 1 for i in range(s, e) if self.norm[i] in _CLAUSE_END] + [e]
-        lo = max(c for c in cuts if c <= start)
-        hi = min(c for c in cuts if c >= end)
-        grew = True
-        while grew:
-            grew = False
-            for nxt in (min((c for c in cuts if c > hi), default=None), max((c for c in cuts if c < lo), default=None)):
-                if nxt is None:
-                    continue
-                a, b = (lo, nxt) if nxt > hi else (nxt, hi)
-                if len(self.original(a, b).strip()) <= limit:
-                    lo, hi, grew = a, b, True
-        text = self.original(lo, hi).strip()
-        if len(text) <= limit:
-            return text.rstrip(",，、;；:：")
-        # One clause longer than the limit: a window centred on the mention.
-        mid = (start + end) // 2
-        a = max(s, min(mid - limit // 2, e - limit))
-        while len(self.original(a, min(e, a + limit)).strip()) > limit and a < start:
-            a += 1
-        b = a + limit
-        while len(self.original(a, b).strip()) > limit:
-            b -= 1
-        return self.original(a, max(b, end)).strip()
-
-    # ---------------------------------------------------------------- metadata
-
-    @property
-    def title(self) -> str:
-        """The first non-empty line, as written."""
-        for line in self.text.splitlines():
-            if line.strip():
-                return line.strip()
-        return ""
-
-    @property
-    def language(self) -> str:
-        """zh-Hant when at least 2% of the Chinese characters change in Simplified, else zh-Hans."""
-        han = [c for c in strip_glosses(self.text) if _CJK.match(c)]
-        if not han:
-            return "zh-Hans"
-        simplified = to_simplified("".join(han))
-        changed = sum(1 for a, b in zip(han, simplified) if a != b)
-        return "zh-Hant" if changed >= 0.02 * len(han) else "zh-Hans"
-
-
-# --------------------------------------------------------------------------
-# Words: jieba with the graph's labels as its user dictionary
-
-
-@functools.lru_cache(maxsize=1)
-def _jieba():
-    """One jieba tokenizer per process (its dictionary takes a second to load), quiet."""
-    import jieba
-    import jieba.posseg
-
-    jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
-    return tokenizer, jieba.posseg.POSTokenizer(tokenizer), {}
-
-
-def _add_words(words: dict[str, str]) -> dict[str, int]:
-    """Add words (word → jieba tag) to the user dictionary once; returns each word's frequency before."""
-    tokenizer, _, base = _jieba()
-    for word, tag in words.items():
-        if word not in base:
-            base[word] = tokenizer.FREQ.get(word) or 0
-            tokenizer.add_word(word, tag=tag)
-    return base
-
-
-def _tokens(norm: str) -> list[tuple[str, str, int, int]]:
-    """(word, part of speech, start, end) of the normalised text."""
-    _, pos_tokenizer, _ = _jieba()
-    out, i = [], 0
-    for pair in pos_tokenizer.cut(norm):
-        w = pair.word
-        j = norm.find(w, i)
-        if j < 0:  # jieba never drops characters; keep going if it ever does
-            continue
-        out.append((w, pair.flag, j, j + len(w)))
-        i = j + len(w)
-    return out
-
-
-# --------------------------------------------------------------------------
-# Known labels
-
-
-@dataclass(frozen=True)
-class _Label:
-    entity: str
-    section: str
-    primary: bool
-    sources: int
-
-
-_LABEL_CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-
-
-def _section_of_labels() -> dict[str, str]:
-    return {spec["class"].split(":")[-1]: name for name, spec in model()["sections"].items()}
-
-
-def known_labels(kg) -> dict[str, list[_Label]]:
-    """Normalised label → the entities of the graph that carry it (rdfs:label, skos:altLabel, skos:prefLabel)."""
-    cached = _LABEL_CACHE.get(kg)
-    if cached is not None:
-        return cached
-    sections = _section_of_labels()
-    index: dict[str, list[_Label]] = {}
-    words: dict[str, str] = {}
-    for node, attrs in kg.to_networkx().nodes(data=True):
-        section = next((sections[c] for c in sorted(attrs["__labels__"]) if c in sections), None)
-        if section is None or section in _UNNAMED_SECTIONS:
-            continue
-        primaries = {attrs.get("label_zh"), attrs.get("label_zh_hant")}
-        for text in [attrs.get("label_zh"), attrs.get("label_zh_hant"), *attrs.get("aliases", [])]:
-            if not isinstance(text, str) or not _CJK.search(text):
-                continue
-            key = normalize(text)
-            if len(key) < 2:
-                continue
-            entries = index.setdefault(key, [])
-            if not any(e.entity == node for e in entries):
-                entries.append(_Label(node, section, text in primaries, len(attrs.get("sources", []))))
-            elif text in primaries:
-                entries[:] = [_Label(e.entity, e.section, True, e.sources) if e.entity == node else e for e in entries]
-            tag = {"persons": "nr", "areas": "ns"}.get(section, "nt")
-            if len(key) >= 2 and '"' not in key:
-                words[key] = tag
-    _add_words(words)
-    _LABEL_CACHE[kg] = index
-    return index
-
-
-_PLACE_CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-_PLACE_EDGES = {"LOCATED_IN", "ATTACHED_TO", "WITHIN"}
-
-
-def _places(kg) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
-    """(entity → the areas it is tied to, area → itself and every area within it)."""
-    cached = _PLACE_CACHE.get(kg)
-    if cached is not None:
-        return cached
-    g = kg.to_networkx()
-    index = known_labels(kg)
-    area_labels = {k: {e.entity for e in v if e.section == "areas"} for k, v in index.items() if len(k) >= 3}
-    area_labels = {k: v for k, v in area_labels.items() if v}
-    areas_of: dict[str, set[str]] = {}
-    children: dict[str, set[str]] = {}
-    for node, attrs in g.nodes(data=True):
-        is_area = "Area" in attrs["__labels__"]
-        tied = set()
-        for target, edge in g[node].items():
-            if edge["__labels__"] & _PLACE_EDGES and "Area" in g.nodes[target]["__labels__"]:
-                tied.add(target)
-                if is_area and "WITHIN" in edge["__labels__"]:
-                    children.setdefault(target, set()).add(node)
-        label = normalize(attrs.get("label_zh", ""))
-        for key, ids in area_labels.items():
-            if key in label and node not in ids:
-                tied |= ids
-        if tied and not is_area:
-            areas_of[node] = tied
-    below: dict[str, set[str]] = {}
-    for area in {a for ids in areas_of.values() for a in ids} | set(children):
-        seen, todo = {area}, [area]
-        while todo:
-            for child in children.get(todo.pop(), ()):
-                if child not in seen:
-                    seen.add(child)
-                    todo.append(child)
-        below[area] = seen
-    _PLACE_CACHE[kg] = (areas_of, below)
-    return areas_of, below
-
-
-# --------------------------------------------------------------------------
 # Finding candidates
 
 
@@ -518,8 +102,8 @@ class _Finder:
         self.p = patterns()
         self.kg = kg
         self.index = known_labels(kg)
-        _add_words({s: "n" for s in self.p["suffix_map"]})
-        self.tokens = _tokens(doc.norm)
+        add_words({s: "n" for s in self.p["suffix_map"]})
+        self.tokens = tokens(doc.norm)
         self.bounds = {t[2] for t in self.tokens} | {t[3] for t in self.tokens}
         for m in self.p["post_re"].finditer(doc.norm):  # "党委|书记": an ending right before a post title
             self.bounds.add(m.start())
@@ -574,7 +158,7 @@ class _Finder:
 
     def demote_elsewhere(self, known: list[Candidate]) -> None:
         """An entity tied to places the text never names is probably another place's namesake (驻区单位 of 华亭县)."""
-        areas_of, below = _places(self.kg)
+        areas_of, below = entity_places(self.kg)
         named = {c.entity for c in known if c.section == "areas" and c.confidence == "high"}
         for c in known:
             places = areas_of.get(c.entity)
@@ -586,7 +170,7 @@ class _Finder:
                 where = "、".join(sorted(g.nodes[a].get("label_zh", a) for a in places))
                 c.note = f"an entity of {where}, which the text does not name"
 
-    def known_candidate(self, start: int, end: int, key: str, entries: list[_Label]) -> Candidate:
+    def known_candidate(self, start: int, end: int, key: str, entries: list[Label]) -> Candidate:
         best = sorted(entries, key=lambda e: (not e.primary, -e.sources, e.entity))
         top = best[0]
         notes, low = [], False
@@ -603,7 +187,7 @@ class _Finder:
                          confidence="low" if low else "high", note="; ".join(notes))
 
     def base_freq_of(self, word: str) -> int:
-        _, _, base = _jieba()
+        _, _, base = jieba_tokenizer()
         return base.get(word, 0)
 
     # ------------------------------------------------------------ new organisations and places
@@ -678,13 +262,13 @@ class _Finder:
         k = self.token_at.get(start)
         if k is None or self.tokens[k][2] != start or self.tokens[k][3] != end:
             return False
-        tokenizer, _, base = _jieba()
+        tokenizer, _, base = jieba_tokenizer()
         word = self.tokens[k][0]
         return (base[word] if word in base else tokenizer.FREQ.get(word, 0)) > 0
 
     def single(self, k: int) -> bool:
         w = self.tokens[k][0]
-        return len(w) == 1 and bool(_CJK.match(w))
+        return len(w) == 1 and bool(CJK.match(w))
 
     def is_known_area(self, word: str) -> bool:
         entries = [e for e in self.index.get(word, ()) if e.section == "areas"]
@@ -699,7 +283,7 @@ class _Finder:
         text = "".join(words)
         if text in generic or all(w in generic for w in words):
             return True
-        return bool(re.fullmatch(r"[\d" + _NUMERALS + r"]+[个家所]?", text))
+        return bool(re.fullmatch(r"[\d" + NUMERALS + r"]+[个家所]?", text))
 
     def mark_short_forms(self, names: list[Candidate]) -> list[Candidate]:
         """A name that is the tail of a longer name in the same text is probably its short form."""
@@ -757,14 +341,14 @@ class _Finder:
         if k is None or self.tokens[k][2] != start:
             return None
         w, flag, _, end = self.tokens[k]
-        if flag in _PERSON_POS and 2 <= len(w) <= 4 and _CJK.match(w):
+        if flag in _PERSON_POS and 2 <= len(w) <= 4 and CJK.match(w):
             return end
         if w[0] in self.p["surnames"]:
             if 2 <= len(w) <= 3 and flag not in _STOP_POS and w not in self.index:
                 return end
             if len(w) == 1 and k + 1 < len(self.tokens):
                 w2, flag2, _, end2 = self.tokens[k + 1]
-                if len(w2) <= 2 and _CJK.match(w2) and flag2 not in _STOP_POS and w2 not in self.p["stop"]:
+                if len(w2) <= 2 and CJK.match(w2) and flag2 not in _STOP_POS and w2 not in self.p["stop"]:
                     return end2
         return None
 
@@ -773,10 +357,10 @@ class _Finder:
     def mechanisms(self, known: list[Candidate], names: list[Candidate], documents: list[Candidate]) -> list[Candidate]:
         norm, p = self.doc.norm, self.p
         out: list[Candidate] = []
-        taken = _SpanIndex([c.norm_span for c in known if c.confidence == "high"] + [c.norm_span for c in documents])
+        taken = SpanIndex([c.norm_span for c in known if c.confidence == "high"] + [c.norm_span for c in documents])
         name_spans = {c.norm_span for c in names}
-        name_index = _SpanIndex(name_spans)
-        known_spans = _SpanIndex(c.norm_span for c in known)
+        name_index = SpanIndex(name_spans)
+        known_spans = SpanIndex(c.norm_span for c in known)
         org_suffixes = [s for s in p["suffix_map"] if p["suffix_map"][s]["type"] == "organization"]
         for open_, close in self.quotes():
             if not 2 <= close - open_ - 1 <= p["max_quoted"]:
@@ -784,7 +368,7 @@ class _Finder:
             inner = norm[open_ + 1:close]
             if any(a <= open_ and close < b for a, b in known_spans.near(open_, open_ + 1)):
                 continue  # a quote inside a known label: “两新”组织
-            if any(ch in _SENTENCE_END or ch == "," for ch in inner):
+            if any(ch in SENTENCE_END or ch == "," for ch in inner):
                 continue
             if inner in self.index or (open_ + 1, close) in name_spans:
                 continue
@@ -831,7 +415,7 @@ class _Finder:
             if ch != '"':
                 continue
             original = text[self.doc._origin[i]]
-            if original in _OPENERS or (original not in _CLOSERS and open_ is None):
+            if original in _OPENERS or (original not in CLOSERS and open_ is None):
                 open_ = i
             elif open_ is not None:
                 yield open_, i
@@ -849,7 +433,7 @@ class _Finder:
     # ------------------------------------------------------------ dates and numbers
 
     def dates(self) -> list[Candidate]:
-        out, taken = [], _SpanIndex()
+        out, taken = [], SpanIndex()
         for regex in _DATE_PATTERNS:
             for m in regex.finditer(self.doc.norm):
                 if taken.overlaps(*m.span()):
@@ -863,7 +447,7 @@ class _Finder:
 
     def numbers(self, taken: list[Candidate]) -> list[Candidate]:
         p, norm = self.p, self.doc.norm
-        spans = _SpanIndex(c.norm_span for c in taken)
+        spans = SpanIndex(c.norm_span for c in taken)
         out = []
         found = [(m, False) for m in p["number_re"].finditer(norm)] + [(m, True) for m in p["cn_number_re"].finditer(norm)]
         for m, chinese in sorted(found, key=lambda x: x[0].start()):
