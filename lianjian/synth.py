@@ -18,6 +18,7 @@ True
 from __future__ import annotations
 
 import random
+from importlib import resources
 from pathlib import Path
 
 import yaml
@@ -40,22 +41,9 @@ _TRAD = str.maketrans({"东": "東", "华": "華", "宁": "寧", "兴": "興", "
                        "医": "醫", "院": "院", "馆": "館", "为": "為", "与": "與", "签": "簽", "约": "約", "结": "結", "对": "對"})
 _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾"
 _GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉萍红"
-# (kind, sectors, name suffix)
-_ORG_KINDS = [
-    ("PartyCommittee", ["government-agency"], "区委"), ("PartyWorkingCommittee", ["community"], "街道党工委"),
-    ("ComprehensivePartyCommittee", ["non-public-enterprise"], "综合党委"), ("PartyGeneralBranch", ["residential"], "居民区党总支"),
-    ("PartyBranch", ["office-building"], "楼宇党支部"), ("TemporaryPartyBranch", ["construction-site"], "项目临时党支部"),
-    ("GovernmentAgency", ["government-agency"], "区民政局"), ("StreetOffice", ["community"], "街道办事处"),
-    ("PoliceStation", ["public-security"], "派出所"), ("ResidentsCommittee", ["residential"], "居委会"),
-    ("OwnersCommittee", ["residential"], "业委会"), ("StateOwnedEnterprise", ["state-enterprise", "transport"], "公交公司"),
-    ("PrivateEnterprise", ["non-public-enterprise"], "科技公司"), ("ForeignEnterprise", ["non-public-enterprise", "office-building"], "外资企业"),
-    ("PropertyManagementCompany", ["property-management"], "物业公司"), ("School", ["education"], "中学"),
-    ("Hospital", ["health"], "社区卫生服务中心"), ("ServiceCentre", ["public-institution"], "社区事务受理中心"),
-    ("CulturalVenue", ["culture"], "文化活动中心"), ("SocialOrganization", ["social-organisation"], "志愿者协会"),
-    ("MassOrganization", ["mass-organisation"], "妇联"), ("Studio", ["social-organisation"], "书记工作室"),
-    ("JointConference", ["community"], "党建联席会议"), ("CoGovernanceCommittee", ["community"], "社区共治委员会"),
-    ("Alliance", ["business-park"], "园区党建联盟"),
-]
+#: (kind, sectors, name suffix) of the generated organisations, from synth.yaml.
+_ORG_KINDS = [(k["kind"], k["sectors"], k["suffix"])
+              for k in yaml.safe_load((resources.files("lianjian") / "synth.yaml").read_text(encoding="utf-8"))["org_kinds"]]
 _RELATIONS = ["joint-building", "pairing", "co-building", "signing", "linkage", "co-governance", "resource-sharing", "service", "guidance"]
 _UNITS = ["名", "个", "家", "支", "万元", "平方米", "人次"]
 

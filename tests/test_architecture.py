@@ -130,3 +130,42 @@ def test_a_build_is_byte_identical_whatever_the_hash_seed(tmp_path):
         assert done.returncode == 0, done.stderr
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1] and outputs[0].count(b"\n") > 10_000
+
+
+# Data files that say the same thing in two places agree.
+
+def test_the_quote_limit_is_one_number():
+    from rdflib import Graph, Literal
+    from rdflib.namespace import SH
+
+    from lianjian.loaders.corpus import MAX_QUOTE
+    from lianjian.namespace import LJ
+    from lianjian.ontology import ONTOLOGY_DIR, model
+
+    shapes = Graph().parse(ONTOLOGY_DIR / "shapes.ttl")
+    limits = {int(v) for p in shapes.subjects(SH.path, LJ.quote) for v in shapes.objects(p, SH.maxLength)}
+    assert limits == {model()["limits"]["quote_length"]} == {MAX_QUOTE}
+    assert isinstance(Literal(MAX_QUOTE).toPython(), int)
+
+
+def test_every_area_kind_has_a_size_rank():
+    from lianjian.ontology import base_vocabulary, model
+
+    assert set(base_vocabulary().kinds["areas"]) - {"Area"} == set(model()["area_ranks"])
+
+
+def test_synthetic_organisation_kinds_are_kinds_of_the_vocabulary():
+    from lianjian.ontology import base_vocabulary
+    from lianjian.synth import _ORG_KINDS
+
+    vocabulary = base_vocabulary()
+    assert len(_ORG_KINDS) >= 20
+    assert all(vocabulary.is_kind_of("organizations", k) and set(s) <= set(vocabulary.concepts["sector"]) for k, s, _ in _ORG_KINDS)
+
+
+def test_the_page_draws_the_models_edges_less_the_hidden_ones():
+    from lianjian.graph.style import HIDDEN_EDGES
+    from lianjian.graph.viz import _page_edges
+
+    assert {"LINKED_WITH", "SUB_ORGANIZATION_OF", "WITHIN", "HOLDS_POST"} <= _page_edges()
+    assert not (_page_edges() & HIDDEN_EDGES)

@@ -37,9 +37,7 @@ STUB_PREFIX = "# "
 _ID_KINDS = {"organizations": "org", "areas": "area", "persons": "person", "mechanisms": "mechanism",
              "documents": "document", "collectives": "group", "initiatives": "initiative"}
 #: How large an area is, to guess which known area a new one lies `within`.
-_AREA_RANK = {"Province": 0, "City": 1, "District": 2, "County": 2, "Street": 3, "Town": 3, "DevelopmentZone": 3,
-              "Community": 4, "BusinessPark": 4, "CommercialDistrict": 4, "LargeResidentialCommunity": 4,
-              "ResidentialArea": 5, "Village": 5, "OfficeBuilding": 6, "Grid": 6}
+_AREA_RANK: dict = model()["area_ranks"]
 _MAX_PARTICIPANTS = 6
 
 

@@ -39,7 +39,7 @@ from lianjian.results import QueryResult
 __all__ = ["Candidate", "CANDIDATE_TYPES", "suggest", "suggest_file", "candidates_result"]
 
 CANDIDATE_TYPES = ("entity", "organization", "place", "person", "mechanism", "document", "date", "number")
-#: Longest evidence quote `new_case` drafts (the loader allows 150).
+#: Longest evidence quote `new_case` drafts (the loader allows model.yaml `limits.quote_length`).
 SENTENCE_CONTEXT = 200
 #: Sections whose entries are not named things a text mentions by label.
 _SHORT = 3

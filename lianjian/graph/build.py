@@ -18,12 +18,13 @@ from lianjian.loaders.corpus import SHARED_DOC, Corpus, Entry
 from lianjian.namespace import (
     ID, LJ, MECHANISM, ORG, evidence_iri, graph_iri, minted_id, source_iri,
 )
-from lianjian.ontology import SCHEMES, expand, model
+from lianjian.ontology import SCHEMES, expand, label_languages, model
 
 __all__ = ["corpus_nquads", "date_literal", "LANGS"]
 
 #: Language tags as written (lowercase, as RDF 1.1 compares them and Oxigraph stores them).
-LANGS = {"zh": "zh-hans", "zh-Hant": "zh-hant", "en": "en", "aliases": "zh"}
+#: Label key → language tag, from the model.
+LANGS = label_languages()
 
 
 def _esc(text: str) -> str:
@@ -230,7 +231,7 @@ def _properties(s: str, e: Entry, props: dict, g: str, target, corpus: Corpus) -
                     yield f"{s} {p} {_lit(text, LANGS[lang_key])} {g} .\n"
                 continue
             elif kind == "label":
-                o = _lit(str(v), LANGS.get(prop.get("lang", "zh"), "zh"))
+                o = _lit(str(v), (prop.get("lang") or "zh").lower())
             else:
                 o = _str(v)
             objects.append(o)

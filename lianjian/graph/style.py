@@ -20,6 +20,8 @@ def _style() -> dict:
 SECTOR_COLOURS: dict = _style()["sector_colours"]
 SHAPES: dict = _style()["shapes"]
 EDGE_KINDS: dict = _style()["edges"]
+#: Projection edges the network page leaves out.
+HIDDEN_EDGES: frozenset = frozenset(_style()["hidden_edges"])
 #: How an inferred tie is drawn (dashed) and named in the legend.
 INFERRED_EDGE: dict = _style()["inferred"]
 

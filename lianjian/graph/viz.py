@@ -26,8 +26,15 @@ PHYSICS_LIMIT = 1000
 #: Above this many nodes the page shows organisations and their links only.
 DETAIL_LIMIT = 3000
 
-_EDGES = {"LINKED_WITH", "SUB_ORGANIZATION_OF", "PARTY_ORGANIZATION_OF", "HAS_MEMBER", "LED_BY", "WITHIN",
-          "LOCATED_IN", "HOLDS_POST", "PART_OF", "IN_INITIATIVE", "USES_MECHANISM", "ATTACHED_TO"}
+@functools.lru_cache(maxsize=1)
+def _page_edges() -> frozenset:
+    """The edge types the page draws: the model's `edge:` names and the two the projection derives, less style.yaml's hidden ones."""
+    from lianjian.graph.style import HIDDEN_EDGES
+    from lianjian.ontology import model
+
+    named = {p["edge"] for s in model()["sections"].values() for p in s.get("properties", {}).values()
+             if isinstance(p, dict) and "edge" in p}
+    return frozenset((named | {"LINKED_WITH", "HOLDS_POST"}) - HIDDEN_EDGES)
 
 
 def _family(labels: set[str]) -> str | None:
@@ -64,7 +71,7 @@ def view_graph(g: nx.DiGraph, cases=(), sectors=(), mechanisms=(), around: str |
         v.add_node(n, **g.nodes[n])
     for a, b, d in g.edges(data=True):
         if a in keep and b in keep and a != b:
-            labels = d["__labels__"] & _EDGES
+            labels = d["__labels__"] & _page_edges()
             if not labels:
                 continue
             label = "LINKED_WITH" if "LINKED_WITH" in labels else sorted(labels)[0]

@@ -25,7 +25,8 @@ __all__ = [
 
 
 BUNDLED_CASES = Path(str(resources.files("lianjian") / "cases"))
-MAX_QUOTE = 150
+#: Longest evidence quote, in characters (model.yaml `limits`).
+MAX_QUOTE = model()["limits"]["quote_length"]
 SHARED_DOC = "shared"
 VOCABULARY_FILE = "vocabulary.yaml"
 #: Labels a `- ref:` adds to its target only when the definition and every earlier ref lack them.

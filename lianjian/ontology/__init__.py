@@ -69,6 +69,15 @@ def model() -> dict:
         return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
+@functools.lru_cache(maxsize=1)
+def label_languages() -> dict[str, str]:
+    """Label key of a case file → the language tag its labels carry in the graph (model.yaml `labels:`).
+
+    Tags are written lower-case, the form rdflib normalises them to, so both engines compare them alike.
+    """
+    return {key: spec["lang"].lower() for key, spec in model()["labels"].items()}
+
+
 @dataclass
 class Vocabulary:
     """The terms a case file may use: kinds per section, and concept slugs per scheme."""

@@ -12,11 +12,12 @@ from rdflib import Literal
 
 from lianjian.errors import UsageError
 from lianjian.namespace import ID, is_slug
+from lianjian.ontology import label_languages
 
 __all__ = ["resolve_name", "resolve_entity_params", "looks_like_a_name"]
 
-#: The language tags of labels and aliases in the graph (lianjian/graph/build.py).
-_LABEL_LANGS = ("zh-hans", "zh-hant", "zh", "en")
+#: The language tags of labels and aliases in the graph (model.yaml `labels:`).
+_LABEL_LANGS = tuple(dict.fromkeys(label_languages().values()))
 
 
 def _is_id(text: str) -> bool:

@@ -10,14 +10,15 @@ from rdflib import RDF, RDFS, SKOS, XSD, Literal, URIRef
 
 from lianjian.graph.analytics.ties import node_iri
 from lianjian.namespace import LJ, RELATION, SECTOR, SOURCE
+from lianjian.ontology import label_languages
 from lianjian.results import QueryResult
 
 # How a column's values become RDF terms, by the property they come from (see docs/cypher.md).
 _NODE_PROPS = {"id", "relationships", "mechanisms"}
 _NAMESPACE_PROPS = {"sector": SECTOR, "sectors": SECTOR, "kind": RELATION, "kinds": RELATION, "source": SOURCE,
                     "sources": SOURCE, "quote_source": SOURCE, "class": LJ, "labels": LJ}
-_LANG_PROPS = {"label_zh": "zh-hans", "definition_zh": "zh-hans", "label_zh_hant": "zh-hant",
-               "label_en": "en", "definition_en": "en", "aliases": "zh"}
+_LANG_PROPS = {("aliases" if key == "aliases" else "label_" + key.lower().replace("-", "_")): tag
+               for key, tag in label_languages().items()} | {f"definition_{k}": label_languages()[k] for k in ("zh", "en")}
 _DATE_PROPS = {"startDate", "endDate", "date", "asOf", "years", "created", "issued", "writtenIn"}
 _DATE_TYPES = ((re.compile(r"-?\d{4}"), XSD.gYear), (re.compile(r"-?\d{4}-\d{2}"), XSD.gYearMonth),
                (re.compile(r"-?\d{4}-\d{2}-\d{2}"), XSD.date))
@@ -34,7 +35,7 @@ def _date(text: str) -> Literal:
 # Column types that name a class, sector or relation kind by id and show its label, which the
 # projection does not carry: ``// column: kind_zh (kind_zh)``.
 _LABEL_TYPES = {"class": (LJ, RDFS.label), "sector": (SECTOR, SKOS.prefLabel), "kind": (RELATION, SKOS.prefLabel)}
-_LABEL_LANGS = {"zh": "zh-hans", "en": "en"}
+_LABEL_LANGS = label_languages()
 
 
 def _label_decoder(prop: str | None):
