@@ -27,11 +27,11 @@ import math
 import os
 import shutil
 import stat
-import tempfile
 from pathlib import Path
 
 from lianjian import __version__
 from lianjian.errors import UsageError
+from lianjian.io import atomic_write
 
 __all__ = ["BuildCache", "default_cache_dir", "dump_entry", "load_entry", "FORMAT"]
 
@@ -149,15 +149,7 @@ def _write_entry(path: Path, purpose: str, value) -> bool:
     except (TypeError, ValueError, RecursionError):
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".lianjian-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    atomic_write(path, data, option="--cache")
     return True
 
 

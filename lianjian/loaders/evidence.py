@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import difflib
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lianjian.errors import UsageError
+from lianjian.io import atomic_write
 from lianjian.loaders.corpus import BUNDLED_CASES, Corpus, Quote
 from lianjian.loaders.text import decode_source, normalize
 
@@ -197,12 +196,7 @@ def record_offsets(report: VerifyReport, corpus: Corpus) -> list[Path]:
     written = []
     for folder, data in sorted(by_folder.items()):
         target = folder / OFFSETS_FILE
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".offsets-", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=1, sort_keys=True)
-            fh.write("\n")
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
+        atomic_write(target, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", option="--record")
         written.append(target)
     return written
 
