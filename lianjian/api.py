@@ -6,18 +6,19 @@ from pathlib import Path
 from typing import Iterable
 
 from lianjian.errors import UsageError
-from lianjian.graph import EXPORT_FORMATS, KnowledgeGraph
+from lianjian.graph import KnowledgeGraph
+from lianjian.graph import formats
 from lianjian.io import atomic_write, check_output_path
 
 __all__ = ["build", "validate", "stats", "export", "verify", "query", "sparql", "viz", "analyze", "path", "push", "synth", "demo", "cite", "explorer", "queries", "cypher",
-           "suggest", "new_case", "diff", "diff_text", "RDF_SUFFIXES", "GRAPH_FORMATS"]
+           "suggest", "new_case", "diff", "diff_text", "BUILD_FORMATS", "EXPORT_FORMATS"]
 
 #: Output file extension → export format.
-RDF_SUFFIXES = {".ttl": "ttl", ".nt": "nt", ".nq": "nq", ".trig": "trig", ".jsonld": "jsonld", ".json": "jsonld"}
+#: What `build -o` can write (RDF) and what `export --format` can (RDF, the projection, Neo4j), from the registry.
+BUILD_FORMATS = formats.names(formats.RDF)
+EXPORT_FORMATS = formats.names()
 #: The canned queries `demo` runs.
 DEMO_QUERIES = ("cross-sector-links", "mechanisms-shared-across-cases")
-#: Export formats of the property-graph projection.
-GRAPH_FORMATS = ("graphml", "gexf")
 
 
 def build(cases: Iterable[str] = (), bundled: bool = True, output: str | None = None, engine: str = "oxigraph",
@@ -29,9 +30,11 @@ def build(cases: Iterable[str] = (), bundled: bool = True, output: str | None = 
     if output is not None:
         check_output_path(output)
         if fmt is None:
-            fmt = RDF_SUFFIXES.get(Path(output).suffix.lower())
-            if fmt is None:
-                raise UsageError(f"-o {output}: unknown extension; use one of {', '.join(RDF_SUFFIXES)}")
+            found = formats.by_suffix(output)
+            if found is None:
+                suffixes = [s for f in formats.FORMATS.values() if f.writer == formats.RDF for s in f.suffixes]
+                raise UsageError(f"-o {output}: unknown extension; use one of {', '.join(suffixes)}")
+            fmt = found.name
     kg = KnowledgeGraph.from_cases(cases, bundled=bundled, engine=engine, cache_dir=cache_dir, progress=progress)
     if output is not None:
         atomic_write(output, kg.serialize(fmt))
@@ -72,9 +75,8 @@ def export(fmt: str, output: str, cases: Iterable[str] = (), bundled: bool = Tru
 
     For graphml and gexf, `what` is "ties" (organisations and areas, one edge per relationship) or "all".
     """
-    if fmt not in EXPORT_FORMATS and fmt not in GRAPH_FORMATS and fmt != "neo4j":
-        raise UsageError(f"--format: unknown format {fmt!r} (choose {', '.join([*EXPORT_FORMATS, *GRAPH_FORMATS, 'neo4j'])})")
-    if fmt == "neo4j":
+    writer = formats.get(fmt).writer
+    if writer == formats.FOLDER:
         from lianjian.graph.neo4j import check_directory, export_neo4j
 
         check_directory(output)
@@ -82,7 +84,7 @@ def export(fmt: str, output: str, cases: Iterable[str] = (), bundled: bool = Tru
         return {**export_neo4j(kg, output), "output": output, "format": fmt, "triples": len(kg)}
     check_output_path(output)
     kg = KnowledgeGraph.from_cases(cases, bundled=bundled, engine=engine)
-    if fmt in GRAPH_FORMATS:
+    if writer == formats.PROJECTION:
         from lianjian.graph.exchange import projection_bytes
 
         atomic_write(output, projection_bytes(kg.to_networkx(), fmt, what))

@@ -68,7 +68,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @cli.command()
 @case_options
 @output_option(help="Output file: .ttl, .nt, .nq, .trig or .jsonld ('-' for standard output, as TriG unless --format).")
-@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld"]), default=None,
+@click.option("--format", "fmt", type=click.Choice(api.BUILD_FORMATS), default=None,
               help="RDF format; default from the extension of -o.")
 @engine_option
 @click.option("--cache", "cache_dir", metavar="DIR",
@@ -190,7 +190,7 @@ def _stats_text(result: dict) -> str:
 
 @cli.command()
 @case_options
-@click.option("--format", "fmt", required=True, type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "graphml", "gexf", "neo4j"]),
+@click.option("--format", "fmt", required=True, type=click.Choice(api.EXPORT_FORMATS),
               help="RDF (ttl, nt, nq, trig, jsonld), the property graph (graphml, gexf), or neo4j (-o names a folder).")
 @output_option(required=True, help="Output file (a folder for neo4j).")
 @click.option("--what", type=click.Choice(["ties", "all"]), default="ties", show_default=True,

@@ -18,26 +18,22 @@ __all__ = ["diff", "render_diff"]
 _NOT_ENTITIES = {"JointBuilding", "Observation"}
 
 
-_RDF_FORMATS = {"ttl": "turtle", "trig": "trig", "nt": "n-triples", "nq": "n-quads"}
-
-
 def _load(path: str | Path):
     """A graph file loaded into Oxigraph (parsed by pyoxigraph: several times faster than rdflib's parser)."""
     import pyoxigraph as ox
 
     from lianjian.graph import KnowledgeGraph
+    from lianjian.graph.formats import readable
 
     p = Path(path)
     if not p.is_file():
         raise UsageError(f"{path}: no such file")
-    suffix = p.suffix.lstrip(".").lower()
-    if suffix not in _RDF_FORMATS:
-        raise UsageError(f"{path}: cannot tell the RDF format from the extension (use .ttl, .trig, .nt or .nq)")
+    fmt = readable(p)
     try:
-        quads = ox.parse(path=str(p), format=ox.RdfFormat.from_extension(suffix))
+        quads = ox.parse(path=str(p), format=fmt.oxigraph)
         data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
     except (SyntaxError, ValueError, OSError) as exc:
-        raise DataError(f"{path}: not valid {_RDF_FORMATS[suffix]}: {str(exc).splitlines()[0] if str(exc) else exc}") from None
+        raise DataError(f"{path}: not valid {fmt.rdflib}: {str(exc).splitlines()[0] if str(exc) else exc}") from None
     return KnowledgeGraph.from_nquads(data.decode("utf-8"))
 
 

@@ -14,10 +14,8 @@ import networkx as nx
 
 from lianjian.results import safe_text
 
-__all__ = ["projection_bytes", "flat_graph", "EXCHANGE_FORMATS", "WHAT"]
+__all__ = ["projection_bytes", "flat_graph", "WHAT"]
 
-#: Exchange formats of the projection.
-EXCHANGE_FORMATS = ("graphml", "gexf")
 #: What an exchange file holds: the typed ties (organisations and areas) or the whole projection.
 WHAT = ("ties", "all")
 #: Attributes written as JSON text (lists of mappings).

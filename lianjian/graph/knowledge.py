@@ -17,6 +17,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.query import Result
 
 from lianjian.errors import DataError, UsageError
+from lianjian.graph.formats import FORMATS, RDF, readable
 from lianjian.graph.build import corpus_nquads
 from lianjian.loaders.corpus import Corpus
 from lianjian.loaders.linker import load_corpus
@@ -28,14 +29,8 @@ __all__ = ["KnowledgeGraph", "ENGINES", "EXPORT_FORMATS"]
 
 ENGINES = ("oxigraph", "rdflib")
 
-#: Export formats: name -> (rdflib format, pyoxigraph format, holds named graphs).
-EXPORT_FORMATS = {
-    "ttl": ("turtle", ox.RdfFormat.TURTLE, False),
-    "nt": ("nt", ox.RdfFormat.N_TRIPLES, False),
-    "nq": ("nquads", ox.RdfFormat.N_QUADS, True),
-    "trig": ("trig", ox.RdfFormat.TRIG, True),
-    "jsonld": ("json-ld", None, True),
-}
+#: RDF formats: name -> (rdflib format, pyoxigraph format, holds named graphs), from the format registry.
+EXPORT_FORMATS = {f.name: (f.rdflib, f.oxigraph, f.quads) for f in FORMATS.values() if f.writer == RDF}
 
 
 def _ontology_nquads() -> str:
@@ -228,10 +223,7 @@ class KnowledgeGraph:
     @classmethod
     def from_file(cls, path: str | Path, engine: str = "oxigraph") -> "KnowledgeGraph":
         """Load a graph exported earlier (.trig, .nq, .ttl, .nt)."""
-        suffix = Path(path).suffix.lstrip(".").lower()
-        fmt = {"trig": "trig", "nq": "nquads", "ttl": "turtle", "nt": "nt"}.get(suffix)
-        if fmt is None:
-            raise UsageError(f"{path}: cannot tell the RDF format from the extension (use .trig, .nq, .ttl or .nt)")
+        fmt = readable(path).rdflib
         ds = Dataset()
         try:
             ds.parse(str(path), format=fmt)
