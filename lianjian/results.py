@@ -16,10 +16,10 @@ import io
 import json
 import math
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from rdflib import XSD, BNode, Literal, URIRef
+from wcwidth import wcswidth, wcwidth
 
 from lianjian.errors import UsageError
 from lianjian.namespace import prefixed
@@ -142,7 +142,9 @@ def short(t) -> str:
 
 
 def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    """Terminal columns of `text` (wcwidth: wide CJK characters take two, combining marks none)."""
+    width = wcswidth(text)
+    return width if width >= 0 else sum(max(wcwidth(c), 0) for c in text)
 
 
 def _pad(text: str, width: int) -> str:
