@@ -6,6 +6,10 @@ project's own template, which carries vis-network's script and style inline,
 so the page needs no network. Every string from the case files reaches the page
 as JSON inside a non-executable script element and is put into the page with
 `textContent`, never as HTML.
+
+pyvis stays for `to_pyvis`, the API notebook users expect, and because it ships vis-network: `vis_assets`
+reads vis-network from that one copy for both the page and the explorer (`/static/vis-network.min.js`), so
+the project carries no second copy of the library and upgrades it with pyvis.
 """
 
 from __future__ import annotations
