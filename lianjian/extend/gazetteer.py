@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from lianjian.loaders.text import normalize
 from lianjian.ontology import model
 from lianjian.extend.document import CJK, add_words
+from lianjian.graph.projection import reachable
 
 __all__ = ["Label", "known_labels", "entity_places"]
 
@@ -98,13 +99,7 @@ def entity_places(kg) -> tuple[dict[str, set[str]], dict[str, set[str]]]:
             areas_of[node] = tied
     below: dict[str, set[str]] = {}
     for area in {a for ids in areas_of.values() for a in ids} | set(children):
-        seen, todo = {area}, [area]
-        while todo:
-            for child in children.get(todo.pop(), ()):
-                if child not in seen:
-                    seen.add(child)
-                    todo.append(child)
-        below[area] = seen
+        below[area] = reachable(area, children)
     _PLACE_CACHE[kg] = (areas_of, below)
     return areas_of, below
 
