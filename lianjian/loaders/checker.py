@@ -101,14 +101,7 @@ class _FileChecker:
             self.fail(path + ("id",), f"source id '{SHARED_DOC}' is reserved for the shared-entities file")
             return
         self.doc = doc_id
-        for key, prop in spec.items():
-            if key == "id" or path + (key,) in self.yf.rejected:
-                continue
-            if key not in block or block[key] is None:
-                if prop.get("required"):
-                    self.fail(path, f"source has no `{key}`")
-                continue
-            self._check_value(path + (key,), key, prop, block[key])
+        self._check_properties(path, {k: p for k, p in spec.items() if k != "id"}, block, "source")
         self.source = Source(doc_id, block, self.yf.path)
 
     def _check_entry(self, section: str, index: int, item: Any) -> None:
@@ -147,14 +140,7 @@ class _FileChecker:
             elif not isinstance(kind, str) or not self.vocab.is_kind_of(section, kind):
                 known = self.vocab.kinds.get(section, {})
                 self.fail(path + ("kind",), f"unknown {section[:-1]} kind {kind!r}{did_you_mean(str(kind), known)}")
-        for key, prop in spec["properties"].items():
-            if path + (key,) in self.yf.rejected:
-                continue
-            if key not in item or item[key] is None:
-                if prop.get("required"):
-                    self.fail(path, f"entry in '{section}' has no `{key}`")
-                continue
-            self._check_value(path + (key,), key, prop, item[key])
+        self._check_properties(path, spec["properties"], item, f"entry in '{section}'")
         quotes = self._check_evidence(path, item, required=self.doc != SHARED_DOC)
         if entity_id is None and id_mode == "required":
             return
@@ -162,6 +148,17 @@ class _FileChecker:
         entry.marks = _entry_marks(self.yf.marks, path, item)
         entry.evidence.extend(quotes)
         self.entries.append(entry)
+
+    def _check_properties(self, path: tuple, props: dict, block: dict, what: str) -> None:
+        """Check each property of `props` that `block` has; report the required ones it lacks (as `what`)."""
+        for key, prop in props.items():
+            if path + (key,) in self.yf.rejected:
+                continue
+            if key not in block or block[key] is None:
+                if prop.get("required"):
+                    self.fail(path, f"{what} has no `{key}`")
+                continue
+            self._check_value(path + (key,), key, prop, block[key])
 
     def _check_reference(self, section: str, path: tuple, item: dict, line: int, col: int) -> None:
         for key in item:

@@ -49,8 +49,8 @@ class Quote:
 
 
 @dataclass
-class Entry:
-    """One entity, concept, relationship or observation defined in a case file."""
+class Placed:
+    """What an entry and a reference share: the id, its section and data, and where the file holds it."""
 
     id: str
     section: str
@@ -59,6 +59,12 @@ class Entry:
     file: str
     line: int
     column: int
+
+
+@dataclass
+class Entry(Placed):
+    """One entity, concept, relationship or observation defined in a case file."""
+
     minted: bool = False
     marks: dict = field(default_factory=dict)  # (key,) or (key, index) -> (line, column) in the file
     evidence: list[Quote] = field(default_factory=list)
@@ -70,16 +76,9 @@ class Entry:
 
 
 @dataclass
-class Reference:
+class Reference(Placed):
     """A `- ref: ID` entry: one document's evidence (and labels) for an entity defined elsewhere."""
 
-    id: str
-    section: str
-    data: dict
-    doc: str
-    file: str
-    line: int
-    column: int
     quotes: list = field(default_factory=list)
 
 

@@ -12,6 +12,7 @@ from typing import Any, Iterable
 
 from lianjian.errors import UsageError
 from lianjian.namespace import ID, SOURCE, is_slug, local_name
+from lianjian.ontology import label_languages
 from lianjian.queries import internal_query
 from lianjian.results import short
 
@@ -116,7 +117,7 @@ def entity(kg, ident: str) -> dict:
         p, value = local_name(f["property"]), f["value"]
         if f["dir"].value == "out" and p in ("label", "prefLabel", "altLabel"):
             lang = (value.language or "").lower()
-            key = "aliases" if p == "altLabel" else {"zh-hans": "zh", "zh-hant": "zh-Hant", "en": "en"}.get(lang, lang)
+            key = "aliases" if p == "altLabel" else {tag: k for k, tag in label_languages().items() if k != "aliases"}.get(lang, lang)
             labels.setdefault(key, [])
             if str(value) not in labels[key]:
                 labels[key].append(str(value))
