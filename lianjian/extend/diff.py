@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lianjian.errors import DataError, UsageError
 
 __all__ = ["diff", "render_diff"]
 
@@ -19,22 +18,10 @@ _NOT_ENTITIES = {"JointBuilding", "Observation"}
 
 
 def _load(path: str | Path):
-    """A graph file loaded into Oxigraph (parsed by pyoxigraph: several times faster than rdflib's parser)."""
-    import pyoxigraph as ox
-
+    """A graph file loaded into Oxigraph."""
     from lianjian.graph import KnowledgeGraph
-    from lianjian.graph.formats import readable
 
-    p = Path(path)
-    if not p.is_file():
-        raise UsageError(f"{path}: no such file")
-    fmt = readable(p)
-    try:
-        quads = ox.parse(path=str(p), format=fmt.oxigraph)
-        data = ox.serialize(quads, format=ox.RdfFormat.N_QUADS)
-    except (SyntaxError, ValueError, OSError) as exc:
-        raise DataError(f"{path}: not valid {fmt.rdflib}: {str(exc).splitlines()[0] if str(exc) else exc}") from None
-    return KnowledgeGraph.from_nquads(data.decode("utf-8"))
+    return KnowledgeGraph.from_file(path)
 
 
 def _entity(g, node: str) -> dict:

@@ -6,10 +6,9 @@ import weakref
 from dataclasses import dataclass
 
 
-from lianjian.loaders.text import normalize
-from lianjian.ontology import model
 from lianjian.extend.document import CJK, add_words
-from lianjian.graph.projection import reachable
+from lianjian.loaders.text import normalize
+from lianjian.ontology import model, reachable
 
 __all__ = ["Label", "known_labels", "entity_places"]
 

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.query import Result
 
-from lianjian.errors import DataError, UsageError
+from lianjian.errors import DataError, UsageError, first_line
 from lianjian.graph.formats import FORMATS, RDF, readable
 from lianjian.graph.build import corpus_nquads
 from lianjian.loaders.corpus import Corpus
@@ -222,14 +222,16 @@ class KnowledgeGraph:
 
     @classmethod
     def from_file(cls, path: str | Path, engine: str = "oxigraph") -> "KnowledgeGraph":
-        """Load a graph exported earlier (.trig, .nq, .ttl, .nt)."""
-        fmt = readable(path).rdflib
-        ds = Dataset()
+        """Load a graph exported earlier (.trig, .nq, .ttl, .nt), parsed by pyoxigraph (several times faster than rdflib)."""
+        p = Path(path)
+        if not p.is_file():
+            raise UsageError(f"{path}: no such file")
+        fmt = readable(p)
         try:
-            ds.parse(str(path), format=fmt)
-        except Exception as exc:  # rdflib raises many parser-specific types
-            raise DataError(f"{path}: not valid {fmt}: {exc}") from None
-        return cls.from_nquads(ds.serialize(format="nquads"), engine)
+            data = ox.serialize(ox.parse(path=str(p), format=fmt.oxigraph), format=ox.RdfFormat.N_QUADS)
+        except (SyntaxError, ValueError, OSError) as exc:
+            raise DataError(f"{path}: not valid {fmt.rdflib}: {first_line(exc)}") from None
+        return cls.from_nquads(data.decode("utf-8"), engine)
 
     # ------------------------------------------------------------------ querying
 

@@ -23,9 +23,9 @@ from collections import defaultdict
 import networkx as nx
 
 from lianjian.namespace import ID, LJ, MECHANISM, ORG, local_name
-from lianjian.ontology import expand, label_languages, model
+from lianjian.ontology import expand, label_languages, model, reachable
 
-__all__ = ["to_networkx", "EDGE_TYPES", "node_id", "reachable"]
+__all__ = ["to_networkx", "EDGE_TYPES", "node_id"]
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -36,21 +36,6 @@ DEFINITION = "http://www.w3.org/2004/02/skos/core#definition"
 DCT_SOURCE = "http://purl.org/dc/terms/source"
 #: Language tag of a label → the projection property holding it (label_zh, label_zh_hant, label_en).
 _LABEL_KEYS = {tag: "label_" + key.lower().replace("-", "_") for key, tag in label_languages().items() if key != "aliases"}
-
-
-def reachable(start, links: dict) -> set:
-    """`start` and everything reached from it through `links` (node → neighbours), however deep.
-
-    >>> sorted(reachable("a", {"a": ["b"], "b": ["c", "a"]}))
-    ['a', 'b', 'c']
-    """
-    seen, todo = {start}, [start]
-    while todo:
-        for nxt in links.get(todo.pop(), ()):
-            if nxt not in seen:
-                seen.add(nxt)
-                todo.append(nxt)
-    return seen
 
 
 @functools.lru_cache(maxsize=1)

@@ -124,9 +124,12 @@ def to_pyvis(v: nx.Graph, lang: str = "zh", size_by: str = "degree"):
     positions = None
     if v.number_of_nodes() > PHYSICS_LIMIT:
         positions = _large_layout(v)
-    ids = {n: i for i, n in enumerate(v.nodes)}
+    # Nodes by key and edges by their ends: the page is byte-identical run to run, whatever order the graph came in.
+    order = sorted(v.nodes)
+    ids = {n: i for i, n in enumerate(order)}
     nodes = []
-    for n, d in v.nodes(data=True):
+    for n in order:
+        d = v.nodes[n]
         label = d.get("label_en") if lang == "en" and d.get("label_en") else d.get("label_zh", n)
         node = {"id": ids[n], "key": n, "label": label, "size": round(scale[n], 1), **node_style(d)}
         node["info"] = _node_info(d)
@@ -136,7 +139,9 @@ def to_pyvis(v: nx.Graph, lang: str = "zh", size_by: str = "degree"):
         nodes.append(node)
     edges = []
     for a, b, d in v.edges(data=True):
+        a, b = d.get("source_node", a), d.get("target_node", b)
         edges.append({"from": ids[a], "to": ids[b], **edge_style(d), "info": _edge_info(d)})
+    edges.sort(key=lambda e: (e["from"], e["to"], json.dumps(e, sort_keys=True, ensure_ascii=False)))
     net.nodes = nodes
     net.edges = edges
     net.node_ids = list(range(len(nodes)))

@@ -69,6 +69,22 @@ def model() -> dict:
         return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
+def reachable(start, links) -> set:
+    """`start` and everything reached from it through `links` (a mapping or function: node → neighbours), however deep.
+
+    >>> sorted(reachable("a", {"a": ["b"], "b": ["c", "a"]}))
+    ['a', 'b', 'c']
+    """
+    step = links if callable(links) else (lambda node: links.get(node, ()))
+    seen, todo = {start}, [start]
+    while todo:
+        for nxt in step(todo.pop()):
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen
+
+
 @functools.lru_cache(maxsize=1)
 def label_languages() -> dict[str, str]:
     """Label key of a case file → the language tag its labels carry in the graph (model.yaml `labels:`).
@@ -94,12 +110,7 @@ class Vocabulary:
             subclasses.setdefault(sup, set()).add(sub)
         for name, section in model()["sections"].items():
             root = expand(section["class"])
-            found, todo = {root}, [root]
-            while todo:
-                for sub in subclasses.get(todo.pop(), ()):
-                    if sub not in found and str(sub).startswith(str(LJ)):
-                        found.add(sub)
-                        todo.append(sub)
+            found = reachable(root, lambda c: (s for s in subclasses.get(c, ()) if str(s).startswith(str(LJ))))
             vocab.kinds[name] = {local_name(c): c for c in found}
         for scheme, (ns, scheme_iri) in SCHEMES.items():
             members = {local_name(c): c for c in graph.subjects(SKOS.inScheme, scheme_iri) if str(c).startswith(str(ns))}

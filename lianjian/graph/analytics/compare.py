@@ -16,6 +16,7 @@ from rdflib import Literal
 
 from lianjian.errors import UsageError
 from lianjian.graph.analytics.ties import cases_of, count, label, limit, node_iri
+from lianjian.ontology import reachable
 from lianjian.results import QueryResult
 
 __all__ = ["compare", "shared_mechanisms", "mechanism_uses", "family_of", "broader_of"]
@@ -113,15 +114,9 @@ def shared_mechanisms(g: nx.DiGraph, top: int | None = None, min_cases: int | No
     users: dict[str, set[str]] = defaultdict(set)
     for case, ms in mechanism_uses(g).items():
         for m, nodes in ms.items():
-            todo, seen = [m], {m}
-            while todo:
-                concept = todo.pop()
+            for concept in reachable(m, lambda c: broader_of(g, c)):
                 used_by[concept].add(case)
                 users[concept].update(nodes)
-                for b in broader_of(g, concept):
-                    if b not in seen:
-                        seen.add(b)
-                        todo.append(b)
     shared = [m for m in used_by if len(used_by[m]) >= min_cases]
     shared.sort(key=lambda m: (bool(broader_of(g, m)), -len(used_by[m]), -len(users[m]), m))
     rows = [[node_iri(g, m), label(g.nodes[m]), node_iri(g, family_of(g, m)),
