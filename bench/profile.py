@@ -28,6 +28,7 @@ __all__ = ["profile", "main"]
 
 def _operation(target: str, cases: Path):
     """(what to run under the profiler) for a target, after building what it needs."""
+    from lianjian.cache import cached_graph
     from lianjian.graph import KnowledgeGraph
 
     if target == "build":
@@ -38,13 +39,13 @@ def _operation(target: str, cases: Path):
 
         work = Path(tempfile.mkdtemp(prefix="lianjian-profile-"))
         shutil.copytree(cases, work / "cases")
-        KnowledgeGraph.from_cases([work / "cases"], bundled=False, cache_dir=work / "cache")
+        cached_graph([work / "cases"], bundled=False, cache_dir=work / "cache")
         params = yaml.safe_load((HERE / "params.yaml").read_text(encoding="utf-8"))
         n = len(list((work / "cases").glob("synth-*.yaml")))
         edited = work / "cases" / params["rebuild_file"].format(middle=n // 2)
         text = edited.read_text(encoding="utf-8")
         edited.write_text(re.sub(params["rebuild_line"], lambda m: m.group(0) + " (修订)", text, count=1, flags=re.M), encoding="utf-8")
-        return lambda: KnowledgeGraph.from_cases([work / "cases"], bundled=False, cache_dir=work / "cache")
+        return lambda: cached_graph([work / "cases"], bundled=False, cache_dir=work / "cache")
     kg = KnowledgeGraph.from_cases([cases], bundled=False)
     if target == "projection":
         from lianjian.graph.projection import to_networkx

@@ -149,7 +149,7 @@ def _rebuild(r: dict) -> str:
     for x in r["sections"].get("rebuild", []):
         rows.append([x["cases"], x["item"], x["runs"], seconds(x.get("seconds")), seconds(x.get("process_wall_seconds")),
                      megabytes(x.get("peak_rss_mb")), x.get("target", ""), x.get("status", "")])
-    return ("`median` is the `from_cases(..., cache_dir=...)` call in a fresh process; `process` adds interpreter start "
+    return ("`median` is the `cache.cached_graph(..., cache_dir=...)` call in a fresh process; `process` adds interpreter start "
             "and imports.\n\n" + _table(["cases", "measured", "runs", "median", "process", "peak RSS", "target", "status"], rows))
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import inspect
 import json
 import os
 import re
@@ -382,7 +381,6 @@ class Bench:
                  load_times=loaded["times"], load_error=load.error, status=status(loaded["seconds"], TARGETS["page_load_s"], tier))
 
     def section_rebuild(self) -> None:
-        from lianjian.graph import KnowledgeGraph
         from lianjian.synth import TIERS
 
         n = self.s.rebuild_cases
@@ -392,8 +390,7 @@ class Bench:
         cases = work / "cases"
         shutil.copytree(source, cases)
         cache = work / "cache"
-        has_cache = "cache_dir" in inspect.signature(KnowledgeGraph.from_cases).parameters
-        spec = {"cases": str(cases), "cache_dir": str(cache) if has_cache else None}
+        spec = {"cases": str(cases), "cache_dir": str(cache)}
         edited = cases / PARAMS["rebuild_file"].format(middle=n // 2)
         original = edited.read_text(encoding="utf-8")
         line = re.compile(PARAMS["rebuild_line"], re.M)
@@ -402,7 +399,7 @@ class Bench:
         runs = self.s.runs
         steps: list[tuple[str, str, Outcome]] = []
         cold = self.worker("rebuild", {**spec, "mode": "cold"}, 3600, str(n), "rebuild: cold (fills the cache)")
-        steps.append(("cold", "cold build, empty cache" if has_cache else "cold build (no cache in the library yet)", cold))
+        steps.append(("cold", "cold build, empty cache", cold))
         for i in range(runs):
             steps.append(("warm", "warm build, nothing changed",
                           self.worker("rebuild", {**spec, "mode": "warm"}, 3600, str(n), f"rebuild: warm {i + 1}/{runs}")))
@@ -421,13 +418,11 @@ class Bench:
             st = ""
             if target:
                 st = status(seconds, target, n)
-                if not has_cache and not st.startswith("n/a"):
-                    st = "not met (no cache yet)"
             self.add("rebuild", cases=n, item=what, mode=mode, runs=len(times), seconds=seconds, times=times,
                      process_wall_seconds=_median(walls), triples=next((o.first(mode)["triples"] for o in outcomes if o.first(mode)), None),
                      peak_rss_mb=max((o.memory.get("peak_rss_mb", 0) for o in outcomes), default=None),
                      children_peak_rss_mb=max((o.memory.get("children_peak_rss_mb", 0) for o in outcomes), default=None),
-                     cache=has_cache, target=target["text"] if target else "", status=st)
+                     cache=True, target=target["text"] if target else "", status=st)
 
 
 def _rate(triples, seconds):

@@ -35,7 +35,12 @@ def build(cases: Iterable[str] = (), bundled: bool = True, output: str | None = 
                 suffixes = [s for f in formats.FORMATS.values() if f.writer == formats.RDF for s in f.suffixes]
                 raise UsageError(f"-o {output}: unknown extension; use one of {', '.join(suffixes)}")
             fmt = found.name
-    kg = KnowledgeGraph.from_cases(cases, bundled=bundled, engine=engine, cache_dir=cache_dir, progress=progress)
+    if cache_dir is not None and engine == "oxigraph":
+        from lianjian.cache import cached_graph
+
+        kg = cached_graph(list(cases), bundled=bundled, cache_dir=cache_dir, progress=progress)
+    else:
+        kg = KnowledgeGraph.from_cases(cases, bundled=bundled, engine=engine, progress=progress)
     if output is not None:
         atomic_write(output, kg.serialize(fmt))
     return {"triples": len(kg), "sources": kg.sources, "files": kg.files, "output": output, "format": fmt}

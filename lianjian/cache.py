@@ -29,9 +29,16 @@ import shutil
 import stat
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from lianjian import __version__
 from lianjian.errors import UsageError
+from lianjian.graph.build import corpus_nquads
+from lianjian.graph.knowledge import KnowledgeGraph, extension_nquads, ontology_nquads
 from lianjian.io import atomic_write
+from lianjian.loaders.linker import doc_corpus, load_corpus, relink, summarize
+from lianjian.namespace import graph_iri
+from lianjian.ontology import ONTOLOGY_DIR, ontology_files
 
 __all__ = ["BuildCache", "default_cache_dir", "dump_entry", "load_entry", "FORMAT"]
 
@@ -291,3 +298,161 @@ class BuildCache:
                 yield
             finally:
                 fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+# ---------------------------------------------------------------------- the cached build
+
+def cached_graph(dirs: list, bundled: bool = True, offsets: bool = True, cache_dir=None, progress=None) -> KnowledgeGraph:
+    """The graph of the case files through the build cache in `cache_dir`: unchanged files are not checked again,
+    an unchanged corpus opens the stored graph, and only changed documents' named graphs are rebuilt."""
+    from lianjian.loaders.corpus import BUNDLED_CASES, case_files, vocabulary_files
+    from lianjian.loaders.evidence import OFFSETS_FILE, load_offsets
+
+    cache = BuildCache(cache_dir)
+    store = _open_cached_store(cache)
+    if store is None:
+        # Another process holds the cached store (or it cannot be opened): build in memory (same result, slower).
+        return KnowledgeGraph.from_cases(dirs, bundled=bundled, engine="oxigraph", offsets=offsets)
+    files = case_files(dirs, bundled)
+    hashes = {d: cache.file_hash(p) for p, d in files}
+    folders = ([BUNDLED_CASES] if bundled else []) + [Path(d) for d in dirs]
+    context = {
+        "version": __version__,
+        "ontology": {p.name: cache.file_hash(p) for p in [*ontology_files(), ONTOLOGY_DIR / "model.yaml"]},
+        "vocabularies": {d: cache.file_hash(p) for p, d in vocabulary_files(dirs)},
+        "offsets": {str(f / OFFSETS_FILE): cache.file_hash(f / OFFSETS_FILE) for f in folders if offsets and (f / OFFSETS_FILE).is_file()},
+        "files": sorted(hashes),
+    }
+    key = hashlib.sha256(json.dumps([context, hashes], sort_keys=True).encode("utf-8")).hexdigest()
+    with cache.lock():
+        manifest = cache.manifest()
+        if manifest and manifest.get("store") != _store_fingerprint(store):
+            manifest = None  # an empty, swapped or damaged store: never answer from it
+        if manifest and manifest.get("key") == key:
+            return KnowledgeGraph.over_store(store, manifest["sources"], manifest["files"])
+        if manifest and manifest.get("context") == context:
+            kg = _rebuild_changed(cache, store, manifest, dirs, bundled, offsets, files, hashes, key, progress)
+            if kg is not None:
+                return kg
+        summaries: dict = {}
+        corpus = load_corpus(dirs, bundled=bundled, cache=cache, progress=progress, summaries=summaries)
+        if offsets:
+            corpus.offsets = load_offsets(dirs, bundled)
+        cache.manifest_path.unlink(missing_ok=True)
+        store.clear()
+        data = ontology_nquads() + extension_nquads(corpus.extension_triples) + "".join(corpus_nquads(corpus))
+        store.bulk_load(data.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+        store.flush()
+        order = [(d, summaries[d]) for _, d in files]
+        linked = relink(order, corpus.vocabulary)
+        if linked is not None:
+            cache.write_links(key, corpus.vocabulary, {d: (hashes[d], s) for d, s in order}, linked.signatures)
+        if _unchanged(files, hashes):
+            cache.write_manifest({"key": key, "context": context, "docs": _doc_hashes(order, hashes), "sources": sorted(corpus.sources),
+                                  "files": corpus.files, "store": _store_fingerprint(store)})
+        kg = KnowledgeGraph.over_store(store, sorted(corpus.sources), corpus.files)
+        kg.corpus = corpus
+        return kg
+
+def _rebuild_changed(cache, store: ox.Store, manifest: dict, dirs: list, bundled: bool, offsets: bool,
+                     files: list, hashes: dict, key: str, progress=None) -> "KnowledgeGraph | None":
+    """Rebuild after some case files changed (same files, ontology and vocabularies), or None if the caller must
+    load the whole corpus: no link index, a changed file with problems, or any doubt about the links.
+
+    Only the changed files are checked; the links are checked again from the files' link summaries, and only
+    the named graphs of documents whose files or links changed are written again.
+    """
+    from lianjian.loaders.checker import check_files
+    from lianjian.loaders.evidence import load_offsets
+
+    index = cache.links(manifest["key"])
+    if index is None:
+        return None
+    vocabulary, old = index["vocabulary"], index["files"]
+    changed = [(p, d) for p, d in files if d not in old or old[d][0] != hashes[d]]
+    same = len(files) - len(changed)
+    fresh = {fc.file: fc for fc in check_files(changed, vocabulary, cache=cache,
+                                               progress=progress and (lambda done, total: progress(same + done, same + total)))}
+    if any(fc.problems for fc in fresh.values()):
+        return None
+    order = [(d, summarize(fresh[d]) if d in fresh else old[d][1]) for _, d in files]
+    linked = relink(order, vocabulary)
+    if linked is None:
+        return None
+    docs = _doc_hashes(order, hashes)
+    stale = sorted(d for d in docs if manifest["docs"].get(d) != docs[d] or index["signatures"].get(d) != linked.signatures[d])
+    recorded = load_offsets(dirs, bundled) if offsets else {}
+    paths = {d: str(p) for p, d in files}
+    cache.manifest_path.unlink()
+    for doc in sorted(set(manifest["docs"]) - set(docs)):
+        store.clear_graph(ox.NamedNode(str(graph_iri(doc))))
+    for doc in stale:
+        own = [d for d, summary in order if summary[0] == doc]
+        fresh.update((fc.file, fc) for fc in check_files([(paths[d], d) for d in own if d not in fresh], vocabulary, cache=cache))
+        corpus = doc_corpus([fresh[d] for d in own], linked, vocabulary, recorded)
+        store.clear_graph(ox.NamedNode(str(graph_iri(doc))))
+        data = "".join(corpus_nquads(corpus, {doc}))
+        if data:
+            store.load(data.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+    store.flush()
+    cache.write_links(key, vocabulary, {d: (hashes[d], s) for d, s in order}, linked.signatures)
+    sources = sorted(s[1][0] for _, s in order if s[1] is not None)
+    names = [d for _, d in files]
+    if _unchanged(files, hashes):
+        cache.write_manifest({"key": key, "context": manifest["context"], "docs": docs, "sources": sources, "files": names,
+                              "store": _store_fingerprint(store)})
+    return KnowledgeGraph.over_store(store, sources, names)
+
+
+_DISK_STORES: dict[str, ox.Store] = {}
+
+
+def _doc_hashes(order: list[tuple[str, tuple]], hashes: dict[str, str]) -> dict[str, str]:
+    """Per document: a digest of the hashes of its files (case files in name order), from the files' link summaries."""
+    import hashlib
+
+    docs: dict[str, str] = {}
+    for display, summary in sorted(order):
+        doc = summary[0]
+        docs[doc] = hashlib.sha256((docs.get(doc, "") + hashes[display]).encode()).hexdigest()
+    return docs
+
+
+def _open_cached_store(cache) -> "ox.Store | None":
+    """The cache's on-disk store; a damaged one (truncated files) is removed and made anew; None if it is
+    locked by another process or still cannot be opened."""
+    for attempt in (1, 2):
+        try:
+            return _open_disk_store(cache.store_path)
+        except OSError as exc:
+            if "lock" in str(exc).lower() or attempt == 2:
+                return None
+        except Exception:  # RocksDB reports corruption as RuntimeError
+            if attempt == 2:
+                return None
+        cache.forget_graph()
+    return None
+
+
+def _store_fingerprint(store: ox.Store) -> dict:
+    """What ties a store to its manifest: its quad count and its named graphs (checked on every open)."""
+    return {"quads": len(store), "graphs": sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))}
+
+
+def _unchanged(files: list, hashes: dict) -> bool:
+    """Whether every case file still has the content it had when the build began (else the build is not cached)."""
+    import hashlib
+
+    try:
+        return all(hashlib.sha256(Path(p).read_bytes()).hexdigest() == hashes[d] for p, d in files)
+    except OSError:
+        return False
+
+
+def _open_disk_store(path: Path) -> ox.Store:
+    """The on-disk store at `path`, opened once per process (RocksDB allows one writer)."""
+    key = str(Path(path).resolve())
+    if key not in _DISK_STORES:
+        Path(path).mkdir(parents=True, exist_ok=True)
+        _DISK_STORES[key] = ox.Store(key)
+    return _DISK_STORES[key]

@@ -5,6 +5,7 @@ import shutil
 from click.testing import CliRunner
 
 from lianjian.cli import cli
+from lianjian.cache import cached_graph
 from lianjian.graph import KnowledgeGraph
 from lianjian.synth import write_synth
 
@@ -17,9 +18,9 @@ def test_incremental_build_equals_full_build(tmp_path):
     cases = tmp_path / "cases"
     write_synth(cases, 4, seed=3)
     cache = tmp_path / "cache"
-    cold = KnowledgeGraph.from_cases([cases], bundled=False, cache_dir=cache)
+    cold = cached_graph([cases], bundled=False, cache_dir=cache)
     manifest = (cache / "graph" / "manifest.json").read_text()
-    warm = KnowledgeGraph.from_cases([cases], bundled=False, cache_dir=cache)
+    warm = cached_graph([cases], bundled=False, cache_dir=cache)
     assert len(warm) == len(cold) and (cache / "graph" / "manifest.json").read_text() == manifest
     # Change one document: a quote, a label and a relationship's year.
     path = cases / "synth-00002.yaml"
@@ -27,7 +28,7 @@ def test_incremental_build_equals_full_build(tmp_path):
     changed = text.replace("积极推进党建联建工作", "积极推进党建联建工作（修订）", 3).replace("start: 2005", "start: 2006", 1)
     assert changed != text
     path.write_text(changed, encoding="utf-8")
-    incremental = KnowledgeGraph.from_cases([cases], bundled=False, cache_dir=cache)
+    incremental = cached_graph([cases], bundled=False, cache_dir=cache)
     full = KnowledgeGraph.from_cases([cases], bundled=False)
     assert _nquads(incremental) == _nquads(full)
     assert incremental.select("SELECT (COUNT(*) AS ?n) WHERE { ?e lj:quote ?q FILTER(CONTAINS(?q, '修订')) }")[0]["n"] >= 1
@@ -37,11 +38,11 @@ def test_adding_a_file_rebuilds_everything(tmp_path):
     cases = tmp_path / "cases"
     write_synth(cases, 3, seed=4)
     cache = tmp_path / "cache"
-    KnowledgeGraph.from_cases([cases], bundled=False, cache_dir=cache)
+    cached_graph([cases], bundled=False, cache_dir=cache)
     extra = tmp_path / "more"
     write_synth(extra, 4, seed=4)
     shutil.copy(extra / "synth-00003.yaml", cases / "synth-00003.yaml")
-    assert _nquads(KnowledgeGraph.from_cases([cases], bundled=False, cache_dir=cache)) == _nquads(KnowledgeGraph.from_cases([cases], bundled=False))
+    assert _nquads(cached_graph([cases], bundled=False, cache_dir=cache)) == _nquads(KnowledgeGraph.from_cases([cases], bundled=False))
 
 
 def test_bad_change_is_reported_and_cache_still_works(tmp_path):
@@ -78,7 +79,7 @@ def test_rebuild_at_80_cases_equals_full_build(tmp_path, monkeypatch):
     cases = tmp_path / "cases"
     write_synth(cases, 80, seed=6)
     cache = tmp_path / "cache"
-    KnowledgeGraph.from_cases([cases], bundled=False, cache_dir=cache)
+    cached_graph([cases], bundled=False, cache_dir=cache)
     assert (cache / "graph" / "links.json").is_file()
     path = cases / "synth-00040.yaml"
     text = path.read_text(encoding="utf-8")
@@ -88,7 +89,7 @@ def test_rebuild_at_80_cases_equals_full_build(tmp_path, monkeypatch):
     path.write_text(changed, encoding="utf-8")
     with monkeypatch.context() as m:
         _no_full_load(m)
-        incremental = KnowledgeGraph.from_cases([cases], bundled=False, cache_dir=cache)
+        incremental = cached_graph([cases], bundled=False, cache_dir=cache)
     assert _nquads(incremental) == _nquads(KnowledgeGraph.from_cases([cases], bundled=False))
     assert "synth-00040" in incremental.sources and len(incremental.files) == 81
 
@@ -113,32 +114,32 @@ def test_rebuild_rewrites_documents_whose_links_changed(tmp_path, monkeypatch):
     one.write_text(_add_ref_label(one.read_text(encoding="utf-8"), org["id"], "en", "Label from one"), encoding="utf-8")
     two.write_text(_add_ref_label(two.read_text(encoding="utf-8"), org["id"], "en", "Label from two"), encoding="utf-8")
     cache = tmp_path / "cache"
-    before = _nquads(KnowledgeGraph.from_cases([cases], bundled=False, cache_dir=cache))
+    before = _nquads(cached_graph([cases], bundled=False, cache_dir=cache))
     assert any('"Label from one"@en' in q for q in before) and not any('"Label from two"@en' in q for q in before)
     one.write_text(one.read_text(encoding="utf-8").replace("  en: Label from one\n", "", 1), encoding="utf-8")
     with monkeypatch.context() as m:
         _no_full_load(m)
-        after = _nquads(KnowledgeGraph.from_cases([cases], bundled=False, cache_dir=cache))
+        after = _nquads(cached_graph([cases], bundled=False, cache_dir=cache))
     assert any('"Label from two"@en' in q and "synth-00002" in q for q in after)
     assert after == _nquads(KnowledgeGraph.from_cases([cases], bundled=False))
     # An id another document names (through `involves`, any section) moves from mechanisms to organizations:
     # its IRI changes in that other document's graph too.
     three = cases / "synth-00003.yaml"
     three.write_text(three.read_text(encoding="utf-8").replace("  involves:\n", "  involves:\n  - synth-00002-mech-0\n", 1), encoding="utf-8")
-    KnowledgeGraph.from_cases([cases], bundled=False, cache_dir=cache)
+    cached_graph([cases], bundled=False, cache_dir=cache)
     text = two.read_text(encoding="utf-8").replace("synth-00002-mech-0\n", "synth-00002-mech-0x\n")
     org = "- id: synth-00002-mech-0\n  zh: 新单位\n  kind: PartyCommittee\n  sectors:\n  - government-agency\n  evidence: 新单位共同开展党建联建工作\n"
     two.write_text(text.replace("organizations:\n", "organizations:\n" + org, 1), encoding="utf-8")
     with monkeypatch.context() as m:
         _no_full_load(m)
-        moved = _nquads(KnowledgeGraph.from_cases([cases], bundled=False, cache_dir=cache))
+        moved = _nquads(cached_graph([cases], bundled=False, cache_dir=cache))
     assert any("involves> <https://w3id.org/lianjian/id/synth-00002-mech-0> <https://w3id.org/lianjian/graph/synth-00003>" in q for q in moved)
     assert moved == _nquads(KnowledgeGraph.from_cases([cases], bundled=False))
     # A document that changes its source id leaves no graph behind under the old id.
     three.write_text(three.read_text(encoding="utf-8").replace("  id: synth-00003\n", "  id: synth-renamed\n", 1), encoding="utf-8")
     with monkeypatch.context() as m:
         _no_full_load(m)
-        renamed = KnowledgeGraph.from_cases([cases], bundled=False, cache_dir=cache)
+        renamed = cached_graph([cases], bundled=False, cache_dir=cache)
     assert "synth-renamed" in renamed.sources and "synth-00003" not in renamed.sources
     assert _nquads(renamed) == _nquads(KnowledgeGraph.from_cases([cases], bundled=False))
 
@@ -151,7 +152,7 @@ def test_rebuild_reports_a_reference_broken_in_another_file_like_a_cold_build(tm
     cases = tmp_path / "cases"
     write_synth(cases, 3, seed=8)
     cache = tmp_path / "cache"
-    built = _nquads(KnowledgeGraph.from_cases([cases], bundled=False, cache_dir=cache))
+    built = _nquads(cached_graph([cases], bundled=False, cache_dir=cache))
     shared = cases / "shared.yaml"
     good = shared.read_text(encoding="utf-8")
     lines = good.splitlines(keepends=True)
@@ -162,11 +163,11 @@ def test_rebuild_reports_a_reference_broken_in_another_file_like_a_cold_build(tm
     with pytest.raises(CaseErrors) as cold:
         KnowledgeGraph.from_cases([cases], bundled=False)
     with pytest.raises(CaseErrors) as warm:
-        KnowledgeGraph.from_cases([cases], bundled=False, cache_dir=cache)
+        cached_graph([cases], bundled=False, cache_dir=cache)
     assert str(warm.value) == str(cold.value)
     assert f"ref '{province}' is not defined" in str(cold.value) and "synth-0000" in str(cold.value)
     shared.write_text(good, encoding="utf-8")
-    assert _nquads(KnowledgeGraph.from_cases([cases], bundled=False, cache_dir=cache)) == built
+    assert _nquads(cached_graph([cases], bundled=False, cache_dir=cache)) == built
 
 
 def test_each_document_graph_from_its_own_files(tmp_path):

@@ -14,10 +14,11 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lianjian.cache import BuildCache, dump_entry, load_entry
+from lianjian import cache as cache_module
+from lianjian.cache import BuildCache, cached_graph, dump_entry, load_entry
 from lianjian.cli import cli
 from lianjian.errors import Problem
-from lianjian.graph import KnowledgeGraph, knowledge
+from lianjian.graph import KnowledgeGraph
 from lianjian.loaders.checker import check_file
 from lianjian.ontology import base_vocabulary
 from lianjian.synth import write_synth
@@ -72,14 +73,14 @@ def _damage(kind: str, files: list[Path], marker: Path) -> None:
 def test_damaged_cache_files_are_ignored_and_rebuilt(corpus, tmp_path, kind):
     cases, expected = corpus
     cache = tmp_path / "cache"
-    KnowledgeGraph.from_cases([cases], bundled=False, cache_dir=cache)
+    cached_graph([cases], bundled=False, cache_dir=cache)
     files = sorted((cache / "files").glob("*.json")) + [cache / "graph" / "links.json", cache / "graph" / "manifest.json"]
     originals = {f: f.read_bytes() for f in files}
     marker = tmp_path / "unpickled"
     _damage(kind, files, marker)
     # Touch a case file so the incremental path (links index) is taken too.
     path = cases / "synth-00001.yaml"
-    assert _nquads(KnowledgeGraph.from_cases([cases], bundled=False, cache_dir=cache)) == expected
+    assert _nquads(cached_graph([cases], bundled=False, cache_dir=cache)) == expected
     assert not marker.exists()
     for f in files:
         # each file was rewritten whole and checks again
@@ -90,7 +91,7 @@ def test_damaged_cache_files_are_ignored_and_rebuilt(corpus, tmp_path, kind):
 def test_no_cache_file_is_a_pickle(corpus, tmp_path):
     cases, _ = corpus
     cache = tmp_path / "cache"
-    KnowledgeGraph.from_cases([cases], bundled=False, cache_dir=cache)
+    cached_graph([cases], bundled=False, cache_dir=cache)
     written = [p for p in cache.rglob("*") if p.is_file() and "store" not in p.parts and p.name != ".lock"]
     assert written and not list(cache.rglob("*.pickle"))
     for p in written:
@@ -117,9 +118,9 @@ def test_codec_round_trips_and_any_byte_change_is_refused(value):
 def test_an_emptied_store_is_rebuilt_not_answered_from(corpus, tmp_path):
     cases, expected = corpus
     cache = tmp_path / "cache"
-    KnowledgeGraph.from_cases([cases], bundled=False, cache_dir=cache)
-    knowledge._DISK_STORES[str((cache / "graph" / "store").resolve())].clear()
-    assert _nquads(KnowledgeGraph.from_cases([cases], bundled=False, cache_dir=cache)) == expected
+    cached_graph([cases], bundled=False, cache_dir=cache)
+    cache_module._DISK_STORES[str((cache / "graph" / "store").resolve())].clear()
+    assert _nquads(cached_graph([cases], bundled=False, cache_dir=cache)) == expected
 
 
 def _build(cases: Path, cache: Path, out: Path) -> subprocess.CompletedProcess:
@@ -167,15 +168,15 @@ def test_a_file_edited_during_the_build_leaves_no_manifest(corpus, tmp_path, mon
     own = tmp_path / "cases"
     write_synth(own, 2, seed=12)
     target = own / "synth-00001.yaml"
-    real = knowledge.relink
+    real = cache_module.relink
 
     def edit_then_relink(*args, **kwargs):
         target.write_text(target.read_text(encoding="utf-8") + "\n# edited during the build\n", encoding="utf-8")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(knowledge, "relink", edit_then_relink)
+    monkeypatch.setattr(cache_module, "relink", edit_then_relink)
     cache = tmp_path / "cache"
-    KnowledgeGraph.from_cases([own], bundled=False, cache_dir=cache)
+    cached_graph([own], bundled=False, cache_dir=cache)
     assert not (cache / "graph" / "manifest.json").exists()
 
 

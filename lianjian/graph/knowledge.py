@@ -21,9 +21,8 @@ from lianjian.graph.formats import FORMATS, RDF, readable
 from lianjian.graph.build import corpus_nquads
 from lianjian.loaders.corpus import Corpus
 from lianjian.loaders.linker import load_corpus
-from lianjian.loaders.linker import doc_corpus, relink, summarize
-from lianjian.namespace import ONTOLOGY_GRAPH, PREFIXES, graph_iri, sparql_prologue
-from lianjian.ontology import ONTOLOGY_DIR, base_ntriples, ontology_files
+from lianjian.namespace import ONTOLOGY_GRAPH, PREFIXES, sparql_prologue
+from lianjian.ontology import base_ntriples
 
 __all__ = ["KnowledgeGraph", "ENGINES", "EXPORT_FORMATS"]
 
@@ -33,7 +32,7 @@ ENGINES = ("oxigraph", "rdflib")
 EXPORT_FORMATS = {f.name: (f.rdflib, f.oxigraph, f.quads) for f in FORMATS.values() if f.writer == RDF}
 
 
-def _ontology_nquads() -> str:
+def ontology_nquads() -> str:
     g = _iri(ONTOLOGY_GRAPH)
     return "".join(line[:-2] + f" {g} .\n" for line in base_ntriples().splitlines(keepends=True) if line.strip())
 
@@ -42,7 +41,7 @@ def _iri(s: str) -> str:
     return f"<{s}>"
 
 
-def _extension_nquads(triples: list) -> str:
+def extension_nquads(triples: list) -> str:
     g = _iri(ONTOLOGY_GRAPH)
     return "".join(f"{s.n3()} {p.n3()} {o.n3()} {g} .\n" for s, p, o in triples)
 
@@ -65,14 +64,11 @@ class KnowledgeGraph:
 
     @classmethod
     def from_cases(cls, dirs: Iterable[str | Path] = (), bundled: bool = True, engine: str = "oxigraph",
-                   offsets: bool = True, cache_dir: str | Path | None = None, progress=None) -> "KnowledgeGraph":
+                   offsets: bool = True, progress=None) -> "KnowledgeGraph":
         """Load and check case files, then build the graph (raises `CaseErrors` on bad input).
 
-        With `cache_dir` (Oxigraph engine), unchanged files are not checked again and an unchanged
-        corpus opens the stored graph; only changed documents' named graphs are rebuilt.
+        `lianjian.cache.cached_graph` builds the same graph through the build cache.
         """
-        if cache_dir is not None and engine == "oxigraph":
-            return cls._from_cases_cached(list(dirs), bundled, offsets, cache_dir, progress)
         corpus = load_corpus(dirs, bundled=bundled, progress=progress)
         if offsets:
             from lianjian.loaders.evidence import load_offsets
@@ -81,113 +77,8 @@ class KnowledgeGraph:
         return cls.from_corpus(corpus, engine)
 
     @classmethod
-    def _from_cases_cached(cls, dirs: list, bundled: bool, offsets: bool, cache_dir, progress=None) -> "KnowledgeGraph":
-        import hashlib
-        import json
-
-        from lianjian import __version__
-        from lianjian.cache import BuildCache
-        from lianjian.loaders.corpus import BUNDLED_CASES, case_files, vocabulary_files
-        from lianjian.loaders.evidence import OFFSETS_FILE, load_offsets
-
-        cache = BuildCache(cache_dir)
-        store = _open_cached_store(cache)
-        if store is None:
-            # Another process holds the cached store (or it cannot be opened): build in memory (same result, slower).
-            return cls.from_cases(dirs, bundled=bundled, engine="oxigraph", offsets=offsets)
-        files = case_files(dirs, bundled)
-        hashes = {d: cache.file_hash(p) for p, d in files}
-        folders = ([BUNDLED_CASES] if bundled else []) + [Path(d) for d in dirs]
-        context = {
-            "version": __version__,
-            "ontology": {p.name: cache.file_hash(p) for p in [*ontology_files(), ONTOLOGY_DIR / "model.yaml"]},
-            "vocabularies": {d: cache.file_hash(p) for p, d in vocabulary_files(dirs)},
-            "offsets": {str(f / OFFSETS_FILE): cache.file_hash(f / OFFSETS_FILE) for f in folders if offsets and (f / OFFSETS_FILE).is_file()},
-            "files": sorted(hashes),
-        }
-        key = hashlib.sha256(json.dumps([context, hashes], sort_keys=True).encode("utf-8")).hexdigest()
-        with cache.lock():
-            manifest = cache.manifest()
-            if manifest and manifest.get("store") != _store_fingerprint(store):
-                manifest = None  # an empty, swapped or damaged store: never answer from it
-            if manifest and manifest.get("key") == key:
-                return cls._open_store(store, manifest["sources"], manifest["files"])
-            if manifest and manifest.get("context") == context:
-                kg = cls._rebuild_changed(cache, store, manifest, dirs, bundled, offsets, files, hashes, key, progress)
-                if kg is not None:
-                    return kg
-            summaries: dict = {}
-            corpus = load_corpus(dirs, bundled=bundled, cache=cache, progress=progress, summaries=summaries)
-            if offsets:
-                corpus.offsets = load_offsets(dirs, bundled)
-            cache.manifest_path.unlink(missing_ok=True)
-            store.clear()
-            data = _ontology_nquads() + _extension_nquads(corpus.extension_triples) + "".join(corpus_nquads(corpus))
-            store.bulk_load(data.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
-            store.flush()
-            order = [(d, summaries[d]) for _, d in files]
-            linked = relink(order, corpus.vocabulary)
-            if linked is not None:
-                cache.write_links(key, corpus.vocabulary, {d: (hashes[d], s) for d, s in order}, linked.signatures)
-            if _unchanged(files, hashes):
-                cache.write_manifest({"key": key, "context": context, "docs": _doc_hashes(order, hashes), "sources": sorted(corpus.sources),
-                                      "files": corpus.files, "store": _store_fingerprint(store)})
-            kg = cls._open_store(store, sorted(corpus.sources), corpus.files)
-            kg.corpus = corpus
-            return kg
-
-    @classmethod
-    def _rebuild_changed(cls, cache, store: ox.Store, manifest: dict, dirs: list, bundled: bool, offsets: bool,
-                         files: list, hashes: dict, key: str, progress=None) -> "KnowledgeGraph | None":
-        """Rebuild after some case files changed (same files, ontology and vocabularies), or None if the caller must
-        load the whole corpus: no link index, a changed file with problems, or any doubt about the links.
-
-        Only the changed files are checked; the links are checked again from the files' link summaries, and only
-        the named graphs of documents whose files or links changed are written again.
-        """
-        from lianjian.loaders.checker import check_files
-        from lianjian.loaders.evidence import load_offsets
-
-        index = cache.links(manifest["key"])
-        if index is None:
-            return None
-        vocabulary, old = index["vocabulary"], index["files"]
-        changed = [(p, d) for p, d in files if d not in old or old[d][0] != hashes[d]]
-        same = len(files) - len(changed)
-        fresh = {fc.file: fc for fc in check_files(changed, vocabulary, cache=cache,
-                                                   progress=progress and (lambda done, total: progress(same + done, same + total)))}
-        if any(fc.problems for fc in fresh.values()):
-            return None
-        order = [(d, summarize(fresh[d]) if d in fresh else old[d][1]) for _, d in files]
-        linked = relink(order, vocabulary)
-        if linked is None:
-            return None
-        docs = _doc_hashes(order, hashes)
-        stale = sorted(d for d in docs if manifest["docs"].get(d) != docs[d] or index["signatures"].get(d) != linked.signatures[d])
-        recorded = load_offsets(dirs, bundled) if offsets else {}
-        paths = {d: str(p) for p, d in files}
-        cache.manifest_path.unlink()
-        for doc in sorted(set(manifest["docs"]) - set(docs)):
-            store.clear_graph(ox.NamedNode(str(graph_iri(doc))))
-        for doc in stale:
-            own = [d for d, summary in order if summary[0] == doc]
-            fresh.update((fc.file, fc) for fc in check_files([(paths[d], d) for d in own if d not in fresh], vocabulary, cache=cache))
-            corpus = doc_corpus([fresh[d] for d in own], linked, vocabulary, recorded)
-            store.clear_graph(ox.NamedNode(str(graph_iri(doc))))
-            data = "".join(corpus_nquads(corpus, {doc}))
-            if data:
-                store.load(data.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
-        store.flush()
-        cache.write_links(key, vocabulary, {d: (hashes[d], s) for d, s in order}, linked.signatures)
-        sources = sorted(s[1][0] for _, s in order if s[1] is not None)
-        names = [d for _, d in files]
-        if _unchanged(files, hashes):
-            cache.write_manifest({"key": key, "context": manifest["context"], "docs": docs, "sources": sources, "files": names,
-                                  "store": _store_fingerprint(store)})
-        return cls._open_store(store, sources, names)
-
-    @classmethod
-    def _open_store(cls, store: ox.Store, sources: list[str], files: list[str]) -> "KnowledgeGraph":
+    def over_store(cls, store: ox.Store, sources: list[str], files: list[str]) -> "KnowledgeGraph":
+        """A graph over an Oxigraph store already holding a corpus (the build cache opens its store so)."""
         from oxrdflib.store import OxigraphStore
 
         dataset = Dataset(store=OxigraphStore(store=store), default_union=True)
@@ -198,7 +89,7 @@ class KnowledgeGraph:
     @classmethod
     def from_corpus(cls, corpus: Corpus, engine: str = "oxigraph") -> "KnowledgeGraph":
         """Build the graph of an already loaded corpus."""
-        data = _ontology_nquads() + _extension_nquads(corpus.extension_triples) + "".join(corpus_nquads(corpus))
+        data = ontology_nquads() + extension_nquads(corpus.extension_triples) + "".join(corpus_nquads(corpus))
         return cls.from_nquads(data, engine, corpus)
 
     @classmethod
@@ -414,60 +305,6 @@ class KnowledgeGraph:
     def quads(self) -> Iterable[tuple]:
         """Every (subject, predicate, object, graph) as rdflib terms."""
         return self.dataset.quads((None, None, None, None))
-
-
-_DISK_STORES: dict[str, ox.Store] = {}
-
-
-def _doc_hashes(order: list[tuple[str, tuple]], hashes: dict[str, str]) -> dict[str, str]:
-    """Per document: a digest of the hashes of its files (case files in name order), from the files' link summaries."""
-    import hashlib
-
-    docs: dict[str, str] = {}
-    for display, summary in sorted(order):
-        doc = summary[0]
-        docs[doc] = hashlib.sha256((docs.get(doc, "") + hashes[display]).encode()).hexdigest()
-    return docs
-
-
-def _open_cached_store(cache) -> "ox.Store | None":
-    """The cache's on-disk store; a damaged one (truncated files) is removed and made anew; None if it is
-    locked by another process or still cannot be opened."""
-    for attempt in (1, 2):
-        try:
-            return _open_disk_store(cache.store_path)
-        except OSError as exc:
-            if "lock" in str(exc).lower() or attempt == 2:
-                return None
-        except Exception:  # RocksDB reports corruption as RuntimeError
-            if attempt == 2:
-                return None
-        cache.forget_graph()
-    return None
-
-
-def _store_fingerprint(store: ox.Store) -> dict:
-    """What ties a store to its manifest: its quad count and its named graphs (checked on every open)."""
-    return {"quads": len(store), "graphs": sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))}
-
-
-def _unchanged(files: list, hashes: dict) -> bool:
-    """Whether every case file still has the content it had when the build began (else the build is not cached)."""
-    import hashlib
-
-    try:
-        return all(hashlib.sha256(Path(p).read_bytes()).hexdigest() == hashes[d] for p, d in files)
-    except OSError:
-        return False
-
-
-def _open_disk_store(path: Path) -> ox.Store:
-    """The on-disk store at `path`, opened once per process (RocksDB allows one writer)."""
-    key = str(Path(path).resolve())
-    if key not in _DISK_STORES:
-        Path(path).mkdir(parents=True, exist_ok=True)
-        _DISK_STORES[key] = ox.Store(key)
-    return _DISK_STORES[key]
 
 
 def _query_error(exc: Exception) -> str:
