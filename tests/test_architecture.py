@@ -120,6 +120,20 @@ def test_grand_cypher_operators_and_transformer_hook_exist():
     assert hasattr(engine, "_transformer")
 
 
+@pytest.mark.parametrize("fmt", ["gexf", "graphml", "neo4j"])
+def test_exports_are_byte_identical_whatever_the_hash_seed(tmp_path, fmt):
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"{seed}.{fmt}"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run([sys.executable, "-c", "from lianjian.cli import main; main()", "export", "--format", fmt,
+                               "-o", str(out)], env=env, cwd=ROOT, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        files = sorted(out.iterdir()) if out.is_dir() else [out]
+        outputs.append({f.name: f.read_bytes() for f in files})
+    assert outputs[0] == outputs[1] and sum(map(len, outputs[0].values())) > 10_000
+
+
 def test_a_build_is_byte_identical_whatever_the_hash_seed(tmp_path):
     outputs = []
     for seed in ("1", "2"):

@@ -133,7 +133,8 @@ def neo4j_tables(g: nx.DiGraph) -> Neo4jTables:
     nodes = [(str(n), sorted(d.get("__labels__") or ()),
               _unpair({k: v for k, v in d.items() if k not in ("id", "__labels__")}))
              for n, d in g.nodes(data=True)]
-    relationships = [(a, b, t, _unpair(props)) for a, b, t, props in relationships]
+    relationships = [(a, b, t, _unpair(props)) for a, b, t, props in sorted(relationships, key=lambda r: r[:3])]
+    nodes.sort(key=lambda node: node[0])  # rows in id order, so that an export is the same bytes run to run
     delimiter = _delimiter(nodes, relationships)
     node_types = _column_types(props for _, _, props in nodes)
     rel_types = _column_types(props for *_, props in relationships)
