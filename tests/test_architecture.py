@@ -124,7 +124,8 @@ def test_grand_cypher_operators_and_transformer_hook_exist():
 def test_exports_are_byte_identical_whatever_the_hash_seed(tmp_path, fmt):
     outputs = []
     for seed in ("1", "2"):
-        out = tmp_path / f"{seed}.{fmt}"
+        out = tmp_path / seed / f"g.{fmt}"
+        out.parent.mkdir()
         env = {**os.environ, "PYTHONHASHSEED": seed}
         done = subprocess.run([sys.executable, "-c", "from lianjian.cli import main; main()", "export", "--format", fmt,
                                "-o", str(out)], env=env, cwd=ROOT, capture_output=True, text=True)
