@@ -164,12 +164,11 @@ def test_password_never_printed(bundled_kg):
 
 @given(user=st.text(min_size=1, max_size=12, alphabet=st.characters(min_codepoint=33, max_codepoint=0x2fff, exclude_characters="@/?#[]")),
        password=st.text(min_size=1, max_size=12, alphabet=st.characters(min_codepoint=33, max_codepoint=0x2fff, exclude_characters="@/?#[]")))
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=50, deadline=None, derandomize=True)
 def test_redact_removes_any_userinfo(user, password):
     url = f"http://{user}:{password}@example.org:8080/store?graph=x"
-    shown = redact(url)
-    assert password not in shown.replace("example.org:8080/store?graph=x", "")
-    assert shown.endswith("@example.org:8080/store?graph=x")
+    # the whole user information becomes the mask (a password of '*' is inside the mask, not shown)
+    assert redact(url) == "http://***@example.org:8080/store?graph=x"
 
 
 @given(st.binary(max_size=3000))
