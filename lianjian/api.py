@@ -47,14 +47,16 @@ def build(cases: Iterable[str] = (), bundled: bool = True, output: str | None = 
 
 
 def validate(cases: Iterable[str] = (), bundled: bool = True, shacl: bool = True, engine: str = "oxigraph",
-             rules: bool = True) -> dict:
+             rules: bool = True, shacl_engine: str = "sparql") -> dict:
     """Check case files (raises `CaseErrors`), the built graph against the SHACL shapes, and the validation rules
-    (`lianjian/ontology/rules/*.rq`): "findings" lists each place that breaks a rule, located in its case file."""
+    (`lianjian/ontology/rules/*.rq`): "findings" lists each place that breaks a rule, located in its case file.
+    `shacl_engine` is "sparql" (the shapes compiled to SPARQL on the store) or "pyshacl" (the slower reference)."""
+    from lianjian.graph.shacl import validate as check_shapes
     from lianjian.queries.rules import check_rules
 
     kg = KnowledgeGraph.from_cases(cases, bundled=bundled, engine=engine)
     corpus = kg.corpus
-    report = kg.validate() if shacl else None
+    report = check_shapes(kg, shacl_engine) if shacl else None
     findings = [f.as_dict() for f in check_rules(kg)] if rules else []
     return {
         "files": corpus.files,

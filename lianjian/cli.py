@@ -97,13 +97,15 @@ def build(cases, no_bundled, output, fmt, engine, cache_dir):
 @case_options
 @click.option("--no-shacl", is_flag=True, help="Skip the SHACL check of the built graph.")
 @click.option("--strict", is_flag=True, help="Treat the codebook rules' warnings as errors (exit 1).")
+@click.option("--shacl-engine", type=click.Choice(["sparql", "pyshacl"]), default="sparql", show_default=True,
+              help="sparql: the shapes compiled to SPARQL on the Oxigraph store; pyshacl: the slower reference engine.")
 @format_option(("table", "json"), "table")
-def validate(cases, no_bundled, no_shacl, strict, fmt):
+def validate(cases, no_bundled, no_shacl, strict, shacl_engine, fmt):
     """Check case files, the built graph (SHACL) and the codebook rules; exit 1 on any problem.
 
     The rules (lianjian/ontology/rules/*.rq) print located warnings; --strict makes them errors.
     """
-    result = api.validate(cases, bundled=not no_bundled, shacl=not no_shacl)
+    result = api.validate(cases, bundled=not no_bundled, shacl=not no_shacl, shacl_engine=shacl_engine)
     shacl = result["shacl"]
     findings = result["findings"]
     failing = [f for f in findings if strict or f["severity"] == "error"]
