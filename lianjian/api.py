@@ -174,11 +174,22 @@ def path(a: str, b: str, cases: Iterable[str] = (), bundled: bool = True, engine
     return shortest_path(g, a, b)
 
 
-def push(endpoint: str, graph: str | None = None, cases: Iterable[str] = (), bundled: bool = True,
-         engine: str = "oxigraph", timeout: float = 30.0) -> dict:
-    """Build the graph and upload it to a SPARQL 1.1 Graph Store, one named graph per source (HTTP PUT)."""
-    from lianjian.remote import _IRI, _check_url, push as push_graph
+def push(endpoint: str | None = None, graph: str | None = None, cases: Iterable[str] = (), bundled: bool = True,
+         engine: str = "oxigraph", timeout: float = 30.0, cypher: str | None = None) -> dict:
+    """Build the graph and upload it: to a SPARQL 1.1 Graph Store (`endpoint`), one named graph per source
+    (HTTP PUT), or its property graph to a FalkorDB server (`cypher`, redis://HOST:PORT/GRAPH), replacing that graph."""
+    from lianjian.remote import _IRI, _check_url, check_timeout, push as push_graph
 
+    if (endpoint is None) == (cypher is None):
+        raise UsageError("give --endpoint URL (a SPARQL Graph Store) or --cypher URL (a FalkorDB server), one of them")
+    if cypher is not None:
+        from lianjian.queries.cypher.falkor import parse_url, push_falkordb
+
+        if graph is not None:
+            raise UsageError("--graph goes with --endpoint only; --cypher names its graph in the URL (redis://HOST:PORT/GRAPH)")
+        parse_url(cypher)
+        check_timeout(timeout)
+        return push_falkordb(KnowledgeGraph.from_cases(cases, bundled=bundled, engine=engine), cypher, timeout=timeout)
     url = _check_url(endpoint, "--endpoint")
     if graph is not None and not _IRI.fullmatch(graph):
         raise UsageError(f"--graph {graph}: not an absolute IRI")

@@ -404,8 +404,11 @@ def path(a, b, cases, no_bundled, engine, fmt, output):
 
 
 @cli.command()
-@click.option("--endpoint", required=True, metavar="URL",
+@click.option("--endpoint", metavar="URL",
               help="Graph Store service of a SPARQL server, e.g. http://127.0.0.1:7878/store (Oxigraph).")
+@click.option("--cypher", metavar="URL",
+              help="Instead of --endpoint: a FalkorDB server and graph, redis://[USER:PASSWORD@]HOST:PORT/GRAPH; "
+                   "the property graph replaces that graph.")
 @click.option("--graph", metavar="IRI", help="Push everything into this one named graph instead of one per source document.")
 @click.option("--timeout", type=_SECONDS, default=30.0, show_default=True,
               help="Seconds to wait for the server before giving up.")
@@ -413,12 +416,18 @@ def path(a, b, cases, no_bundled, engine, fmt, output):
 @engine_option
 @format_option(FORMATS, "table")
 @output_option()
-def push(endpoint, graph, timeout, cases, no_bundled, engine, fmt, output):
-    """Upload the graph to a SPARQL 1.1 Graph Store, replacing each named graph whole (HTTP PUT)."""
-    result = api.push(endpoint, graph=graph, cases=cases, bundled=not no_bundled, engine=engine, timeout=timeout)
+def push(endpoint, cypher, graph, timeout, cases, no_bundled, engine, fmt, output):
+    """Upload the graph to a SPARQL 1.1 Graph Store, replacing each named graph whole (HTTP PUT),
+    or its property graph to a FalkorDB server (--cypher), replacing the graph named in the URL."""
+    result = api.push(endpoint, graph=graph, cases=cases, bundled=not no_bundled, engine=engine, timeout=timeout,
+                      cypher=cypher)
     emit(render(result["table"], fmt), output)
-    click.echo(f"Pushed {result['triples']} triples in {len(result['graphs'])} graphs to {result['endpoint']} "
-               f"({result['seconds']:.1f} s)", err=True)
+    if cypher is not None:
+        click.echo(f"Pushed {result['nodes']} nodes and {result['relationships']} relationships to graph "
+                   f"'{result['graph']}' on {result['server']} ({result['seconds']:.1f} s)", err=True)
+    else:
+        click.echo(f"Pushed {result['triples']} triples in {len(result['graphs'])} graphs to {result['endpoint']} "
+                   f"({result['seconds']:.1f} s)", err=True)
 
 
 @cli.command()

@@ -45,3 +45,40 @@ OPTIONAL MATCH (jb)-[:USES_MECHANISM]->(m)
 RETURN org, CAST($hops AS INT64) AS hops, 3 AS distance, node.id AS node, node.label_zh AS node_zh,
        near.id AS `from`, near.label_zh AS from_zh, jb.id AS relationship, jb.kind AS kind_zh, m.id AS mechanism,
        m.label_zh AS mechanism_zh, jb.basis AS basis, jb.basisReason AS reason, list_sort(jb.quotes)[1] AS quote, size(jb.evidence) AS quotes
+
+// variant: falkordb
+// FalkorDB has no EXISTS subqueries (pattern predicates instead), no CAST and no list_sort (reduce takes the least quote).
+MATCH (o {id: $org})-[:LINKED_WITH]-(node)
+MATCH (near {id: $org})
+WHERE $hops >= 1
+WITH DISTINCT o.id AS org, near, node
+MATCH (jb)-[:PARTICIPANT]->(near), (jb)-[:PARTICIPANT]->(node)
+WHERE jb.kind IS NOT NULL AND NOT (near)-[:SUB_ORGANIZATION_OF|UNDER*1..30]->(node)
+  AND NOT (node)-[:SUB_ORGANIZATION_OF|UNDER*1..30]->(near)
+OPTIONAL MATCH (jb)-[:USES_MECHANISM]->(m)
+RETURN org, $hops AS hops, 1 AS distance, node.id AS node, node.label_zh AS node_zh,
+       near.id AS `from`, near.label_zh AS from_zh, jb.id AS relationship, jb.kind AS kind_zh, m.id AS mechanism,
+       m.label_zh AS mechanism_zh, jb.basis AS basis, jb.basisReason AS reason, reduce(least = head(jb.quotes), q IN jb.quotes | CASE WHEN q < least THEN q ELSE least END) AS quote, size(jb.evidence) AS quotes
+UNION
+MATCH (o {id: $org})-[:LINKED_WITH]-(near)-[:LINKED_WITH]-(node)
+WHERE $hops >= 2 AND node.id <> o.id AND NOT (o)-[:LINKED_WITH]-(node)
+WITH DISTINCT o.id AS org, near, node
+MATCH (jb)-[:PARTICIPANT]->(near), (jb)-[:PARTICIPANT]->(node)
+WHERE jb.kind IS NOT NULL AND NOT (near)-[:SUB_ORGANIZATION_OF|UNDER*1..30]->(node)
+  AND NOT (node)-[:SUB_ORGANIZATION_OF|UNDER*1..30]->(near)
+OPTIONAL MATCH (jb)-[:USES_MECHANISM]->(m)
+RETURN org, $hops AS hops, 2 AS distance, node.id AS node, node.label_zh AS node_zh,
+       near.id AS `from`, near.label_zh AS from_zh, jb.id AS relationship, jb.kind AS kind_zh, m.id AS mechanism,
+       m.label_zh AS mechanism_zh, jb.basis AS basis, jb.basisReason AS reason, reduce(least = head(jb.quotes), q IN jb.quotes | CASE WHEN q < least THEN q ELSE least END) AS quote, size(jb.evidence) AS quotes
+UNION
+MATCH (o {id: $org})-[:LINKED_WITH]-(x)-[:LINKED_WITH]-(near)-[:LINKED_WITH]-(node)
+WHERE $hops >= 3 AND node.id <> o.id AND near.id <> o.id AND NOT (o)-[:LINKED_WITH]-(near)
+  AND NOT (o)-[:LINKED_WITH]-(node) AND NOT (o)-[:LINKED_WITH]-()-[:LINKED_WITH]-(node)
+WITH DISTINCT o.id AS org, near, node
+MATCH (jb)-[:PARTICIPANT]->(near), (jb)-[:PARTICIPANT]->(node)
+WHERE jb.kind IS NOT NULL AND NOT (near)-[:SUB_ORGANIZATION_OF|UNDER*1..30]->(node)
+  AND NOT (node)-[:SUB_ORGANIZATION_OF|UNDER*1..30]->(near)
+OPTIONAL MATCH (jb)-[:USES_MECHANISM]->(m)
+RETURN org, $hops AS hops, 3 AS distance, node.id AS node, node.label_zh AS node_zh,
+       near.id AS `from`, near.label_zh AS from_zh, jb.id AS relationship, jb.kind AS kind_zh, m.id AS mechanism,
+       m.label_zh AS mechanism_zh, jb.basis AS basis, jb.basisReason AS reason, reduce(least = head(jb.quotes), q IN jb.quotes | CASE WHEN q < least THEN q ELSE least END) AS quote, size(jb.evidence) AS quotes

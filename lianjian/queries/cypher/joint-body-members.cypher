@@ -93,3 +93,30 @@ WHERE NOT EXISTS { MATCH (body)-[:HAS_MEMBER]->(x) }
 RETURN body.id AS body, body.label_zh AS body_zh, body.class AS body_kind_zh,
        coalesce(NULL, NULL) AS leader, coalesce(NULL, NULL, NULL) AS leader_zh,
        coalesce(NULL, NULL, NULL, NULL) AS member, coalesce(NULL, NULL, NULL, NULL, NULL) AS member_zh, coalesce(NULL, NULL, NULL, NULL, NULL, NULL) AS member_kind_zh, coalesce(NULL, NULL, NULL, NULL, NULL, NULL, NULL) AS member_leads
+
+// variant: falkordb
+// FalkorDB has no EXISTS subqueries (a pattern predicate, or a count of an OPTIONAL MATCH, instead)
+// and no CAST (a plain NULL is enough for its UNION).
+MATCH (body:JointBody)-[:HAS_MEMBER]->(member)
+OPTIONAL MATCH (body)-[:LED_BY]->(leader)
+RETURN body.id AS body, body.label_zh AS body_zh, body.class AS body_kind_zh, leader.id AS leader,
+       leader.label_zh AS leader_zh, member.id AS member, member.label_zh AS member_zh,
+       member.class AS member_kind_zh, coalesce(member.id = leader.id, false) AS member_leads
+UNION
+MATCH (jb)-[:PARTICIPANT]->(body:JointBody), (jb)-[:PARTICIPANT]->(member)
+WHERE jb.kind = 'membership' AND member.id <> body.id
+OPTIONAL MATCH (body)-[:LED_BY]->(leader)
+RETURN body.id AS body, body.label_zh AS body_zh, body.class AS body_kind_zh, leader.id AS leader,
+       leader.label_zh AS leader_zh, member.id AS member, member.label_zh AS member_zh,
+       member.class AS member_kind_zh, coalesce(member.id = leader.id, false) AS member_leads
+UNION
+MATCH (body:JointBody)
+WHERE NOT (body)-[:HAS_MEMBER]->()
+OPTIONAL MATCH (jb)-[:PARTICIPANT]->(body)
+WHERE jb.kind = 'membership'
+WITH body, count(jb) AS memberships
+WHERE memberships = 0
+OPTIONAL MATCH (body)-[:LED_BY]->(leader)
+RETURN body.id AS body, body.label_zh AS body_zh, body.class AS body_kind_zh, leader.id AS leader,
+       leader.label_zh AS leader_zh, NULL AS member, NULL AS member_zh,
+       NULL AS member_kind_zh, NULL AS member_leads

@@ -24,3 +24,14 @@ WHERE o.sources CONTAINS $case
 RETURN coalesce($case, NULL) AS case, s.id AS subject, s.label_zh AS subject_zh, o.label_zh AS measure_zh,
        o.value AS value, o.unit AS unit, o.asOf AS as_of, o.bound AS bound, coalesce(o.rhetorical, FALSE) AS rhetorical, o.basis AS basis,
        o.id AS observation, o.quote AS quote
+
+// variant: falkordb
+// FalkorDB stores no maps: each evidence pair is a list [quote, source].
+MATCH (o:Observation)-[:OBSERVES]->(s)
+UNWIND o.evidence AS ev
+WITH o, s, ev
+WHERE ev[1] = $case
+RETURN DISTINCT $case AS `case`, s.id AS subject, s.label_zh AS subject_zh, o.label_zh AS measure_zh, o.value AS value,
+       o.unit AS unit, o.asOf AS as_of, o.bound AS bound, coalesce(o.rhetorical, false) AS rhetorical, o.basis AS basis, o.id AS observation,
+       ev[0] AS quote
+ORDER BY subject_zh, subject, measure_zh, as_of, value, observation, quote

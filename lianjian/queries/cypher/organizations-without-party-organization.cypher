@@ -30,3 +30,14 @@ WHERE NOT org.__labels__ CONTAINS "PartyOrganization" AND NOT org.__labels__ CON
   AND NOT EXISTS { MATCH (jb)-[:PARTICIPANT]->(org) }
 RETURN org.id AS org, org.label_zh AS org_zh, org.label_en AS org_en, org.class AS kind_zh,
        coalesce(0, NULL) AS relationships, size(org.sources) AS sources
+
+// variant: falkordb
+// FalkorDB has no EXISTS subqueries: pattern predicates, and label predicates for the labels.
+MATCH (org:Organization)
+WHERE NOT org:PartyOrganization AND NOT org:JointBody
+  AND NOT ()-[:PARTY_ORGANIZATION_OF]->(org)
+  AND NOT (:PartyOrganization)-[:SUB_ORGANIZATION_OF]->(org)
+OPTIONAL MATCH (jb)-[:PARTICIPANT]->(org)
+RETURN org.id AS org, org.label_zh AS org_zh, org.label_en AS org_en, org.class AS kind_zh,
+       count(DISTINCT jb) AS relationships, size(org.sources) AS sources
+ORDER BY relationships DESC, sources DESC, org_zh, org

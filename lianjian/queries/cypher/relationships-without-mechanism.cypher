@@ -16,3 +16,15 @@ RETURN DISTINCT ev.source AS source, r.id AS relationship, r.kind AS kind_zh,
        r.basis AS basis, r.basisReason AS reason,
        p.id AS participant, p.label_zh AS participant_zh, ev.quote AS quote
 ORDER BY source, relationship, participant_zh, participant, quote
+
+// variant: falkordb
+// FalkorDB stores no maps (each evidence pair is a list [quote, source]) and has no EXISTS subqueries.
+// column: source (source)
+MATCH (r:JointBuilding)-[:PARTICIPANT]->(p)
+WHERE r.kind IS NOT NULL AND NOT (r)-[:USES_MECHANISM]->()
+UNWIND r.evidence AS ev
+RETURN DISTINCT ev[1] AS source, r.id AS relationship, r.kind AS kind_zh,
+       CASE WHEN r.label_zh = r.id THEN NULL ELSE r.label_zh END AS relationship_zh,
+       r.basis AS basis, r.basisReason AS reason,
+       p.id AS participant, p.label_zh AS participant_zh, ev[0] AS quote
+ORDER BY source, relationship, participant_zh, participant, quote
