@@ -13,7 +13,12 @@ def run_sparql(kg, name: str, params: dict[str, str] | None = None) -> QueryResu
     from lianjian.queries.names import resolve_entity_params
 
     q = get_query(name, "sparql")
-    return QueryResult(*kg.select_rows(q.text, q.bindings(resolve_entity_params(kg, q, params))))
+    bindings = q.bindings(resolve_entity_params(kg, q, params))
+    if name == "around-organization":
+        from lianjian.queries.around import around_organization
+
+        return around_organization(kg, q.text, bindings)
+    return QueryResult(*kg.select_rows(q.text, bindings))
 
 
 def run_sparql_text(kg, text: str, allow_remote: bool = False) -> QueryResult:
