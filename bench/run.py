@@ -36,7 +36,7 @@ from supervise import Outcome, Supervisor, median as _median  # noqa: E402
 
 __all__ = ["Settings", "Bench", "run_benchmark", "write_results", "status", "main", "SECTIONS", "TIERS_DIR"]
 
-SECTIONS = ("build", "queries", "cypher", "analytics", "viz", "rebuild")
+SECTIONS = ("build", "queries", "cypher", "servers", "analytics", "viz", "rebuild")
 #: Where the synthetic corpora are generated once and reused (git-ignored).
 TIERS_DIR = HERE / "tiers"
 CHROMIUM = "/usr/bin/chromium"
@@ -209,19 +209,40 @@ class Bench:
         t = TARGETS["build_memory_mb"]
         self.add("build", tier=tier, item="peak memory of the cold build", peak_rss_mb=peak, triples=triples, target=t["text"],
                  status=status(peak, t, tier))
+        load_peak = max((o.memory.get("peak_rss_mb", 0) for o in loads), default=None)
+        memory_ratio = peak / load_peak if peak and load_peak else None
+        t = TARGETS["build_memory_ratio"]
+        self.add("build", tier=tier, item="peak memory: cold build ÷ pyoxigraph load", ratio=memory_ratio, target=t["text"],
+                 status=status(memory_ratio, t, tier))
         if parse_s and build_s:
             self.add("build", tier=tier, item="cold build ÷ rdflib N-Triples parse", ratio=build_s / parse_s)
 
-        n = self.runs_for(tier, "shacl")
-        limit = self.s.shacl_budget if tier == "large" else None
-        shacl_runs = [self.worker("shacl", {**base, "budget": limit}, (limit or 3000) + 600, tier, f"SHACL {i + 1}/{n}") for i in range(n)]
-        shacl = [o.first("shacl") for o in shacl_runs if o.first("shacl")]
-        shacl_times = [r["seconds"] for r in shacl if "seconds" in r]
-        over = next((r["over_budget"] for r in shacl if "over_budget" in r), None)
-        self.add("build", tier=tier, item="SHACL: kg.validate() (pyshacl; build not timed)", runs=len(shacl_times),
-                 seconds=_median(shacl_times), times=shacl_times, over_budget=over, triples=triples,
-                 rate=_rate(triples, _median(shacl_times)), conforms=shacl[0].get("conforms") if shacl else None,
-                 peak_rss_mb=max((o.memory.get("peak_rss_mb", 0) for o in shacl_runs), default=None))
+        validated = {}
+        for engine, what in (("sparql", "validate: SHACL as SPARQL on Oxigraph (default; build not timed)"),
+                             ("pyshacl", "anchor: validate with pySHACL (build not timed)")):
+            n = self.s.runs if engine == "sparql" else self.runs_for(tier, "shacl")
+            limit = self.s.shacl_budget if tier == "large" else None
+            shacl_runs = [self.worker("shacl", {**base, "engine": engine, "budget": limit}, (limit or 3000) + 600, tier,
+                                      f"SHACL {engine} {i + 1}/{n}") for i in range(n)]
+            shacl = [o.first("shacl") for o in shacl_runs if o.first("shacl")]
+            shacl_times = [r["seconds"] for r in shacl if "seconds" in r]
+            over = next((r["over_budget"] for r in shacl if "over_budget" in r), None)
+            validated[engine] = _median(shacl_times)
+            memory = max((o.memory.get("peak_rss_mb", 0) for o in shacl_runs), default=None)
+            row = dict(runs=len(shacl_times), seconds=validated[engine], times=shacl_times, over_budget=over, triples=triples,
+                       rate=_rate(triples, validated[engine]), conforms=shacl[0].get("conforms") if shacl else None,
+                       violations=shacl[0].get("violations") if shacl else None, peak_rss_mb=memory)
+            if engine == "sparql":
+                t = TARGETS["validate_s"]
+                self.add("build", tier=tier, item=what, **row, target=t["text"],
+                         status=status(float("inf") if over else validated[engine], t, tier))
+                t = TARGETS["validate_memory_mb"]
+                self.add("build", tier=tier, item="peak memory of the validate worker (build + validate)", peak_rss_mb=memory,
+                         target=t["text"], status=status(memory, t, tier))
+            else:
+                self.add("build", tier=tier, item=what, **row)
+        if validated.get("sparql") and validated.get("pyshacl"):
+            self.add("build", tier=tier, item="validate: pySHACL ÷ default (speed-up)", ratio=validated["pyshacl"] / validated["sparql"])
 
         y = self.worker("yaml", {**base, "runs": runs, "repeat_limit": self.s.repeat_limit}, 1800, tier)
         size = y.first("yaml-files").get("bytes")
@@ -298,7 +319,16 @@ class Bench:
                      bare_note=self._figure(bare, left_out, name), ratio=ratio, ratio_status=status(ratio, tr, tier) if ratio else "",
                      rdflib_seconds=r["seconds"], rdflib_times=r["times"], rdflib_runs=r["runs"],
                      rdflib_note=self._figure(r, rd_left_out, name), speedup=speedup, speedup_at_least=at_least,
-                     selective_status=(status(float("inf") if over_default else d["seconds"], ts, tier) if selective[name] else ""))
+                     selective_status=(status(float("inf") if over_default else d["seconds"], ts, tier) if selective[name] else ""),
+                     **self._around_target(name, d["seconds"], over_default, tier))
+
+    @staticmethod
+    def _around_target(name: str, seconds: float | None, over: float | None, tier: str) -> dict:
+        """around-organization's own target (from a hub at 1M triples), on its row of the queries section."""
+        if name != "around-organization":
+            return {}
+        t = TARGETS["around_s"]
+        return {"target": t["text"], "status": status(float("inf") if over else seconds, t, tier)}
 
     def section_cypher(self, ctx: dict) -> None:
         from lianjian.queries import cypher_catalogue
@@ -335,6 +365,50 @@ class Bench:
                      status=status(a["seconds"] if a["seconds"] is not None else float("inf"), t, tier) if ran else "",
                      grand_cypher_seconds=b["seconds"], grand_cypher_times=b["times"], grand_cypher_rows=b["rows"],
                      grand_cypher_runs=b["runs"], grand_cypher_note=self._figure(b, gc_left_out, name))
+
+    def section_servers(self, ctx: dict) -> None:
+        """Virtuoso against the embedded store (push, then every canned query); FalkorDB against LadybugDB (the twins)."""
+        from lianjian.queries import cypher_catalogue
+
+        tier = ctx["tier"]
+        params, _, _ = self._query_params()
+        by_name = PARAMS["by_name"]
+        twins = {name: {p.name: str(by_name[p.name]) for p in q.parameters if p.name in by_name}
+                 for name, q in cypher_catalogue().items()}
+        runs = self.s.runs
+        v = self.worker("virtuoso", {"nq": ctx["nq"], "folder": str(ctx["work"] / "virtuoso"), "queries": params, "runs": runs,
+                                     "budget": self.s.store_budget, "repeat_limit": self.s.repeat_limit,
+                                     "memory_mb": 4000 if tier == "large" else 500},
+                        3600 + len(params) * runs * 2 * (self.s.store_budget + 10), tier)
+        f = self.worker("falkordb", {"nq": ctx["nq"], "folder": str(ctx["work"] / "falkordb"), "db_dir": str(ctx["work"] / "ladybug-servers"),
+                                     "queries": twins, "runs": runs, "budget": self.s.store_budget, "repeat_limit": self.s.repeat_limit},
+                        3600 + len(twins) * runs * 2 * (self.s.store_budget + 10), tier)
+        load, push = v.first("embedded-load"), v.first("virtuoso-push")
+        server = v.first("virtuoso-server").get("peak_rss_mb")
+        if push:
+            self.add("servers", tier=tier, server="virtuoso", item="push: Graph Store PUT per named graph (remote.push)",
+                     seconds=push["seconds"], triples=push["triples"], graphs=push["graphs"],
+                     anchor="embedded: KnowledgeGraph.from_nquads", anchor_seconds=load.get("seconds"),
+                     ratio=push["seconds"] / load["seconds"] if load.get("seconds") else None,
+                     peak_rss_mb=server, worker_peak_rss_mb=v.memory.get("peak_rss_mb"))
+        self._server_rows(tier, "virtuoso", "oxigraph", params, v)
+        lb, push = f.first("ladybug-load"), f.first("falkordb-push")
+        if push:
+            self.add("servers", tier=tier, server="falkordb", item="push --cypher: batched UNWIND into a temporary graph, renamed",
+                     seconds=push["seconds"], nodes=push["nodes"], edges=push["edges"],
+                     anchor="LadybugDB: ladybug_database (CSV + COPY)", anchor_seconds=lb.get("seconds"),
+                     ratio=push["seconds"] / lb["seconds"] if lb.get("seconds") else None,
+                     peak_rss_mb=f.first("falkordb-server").get("peak_rss_mb"), worker_peak_rss_mb=f.memory.get("peak_rss_mb"))
+        self._server_rows(tier, "falkordb", "ladybug", twins, f)
+
+    def _server_rows(self, tier: str, server: str, anchor: str, items: dict, o: Outcome) -> None:
+        for name in items:
+            a, b = o.summary(name, server), o.summary(name, anchor)
+            ratio = a["seconds"] / b["seconds"] if a["seconds"] and b["seconds"] else None
+            self.add("servers", tier=tier, server=server, query=name, params=items[name], rows=a["rows"], anchor=anchor,
+                     anchor_rows=b["rows"], runs=a["runs"], seconds=a["seconds"], times=a["times"],
+                     note=self._figure(a, {}, name), anchor_seconds=b["seconds"], anchor_times=b["times"],
+                     anchor_note=self._figure(b, {}, name), ratio=ratio)
 
     def section_analytics(self, ctx: dict) -> None:
         from lianjian.graph.analytics import ANALYSES

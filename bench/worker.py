@@ -173,15 +173,18 @@ def step_oxigraph_load(spec: dict) -> None:
 
 
 def step_shacl(spec: dict) -> None:
-    """SHACL validation (pyshacl) of a built graph; the build is not timed."""
+    """SHACL validation of a built graph on one engine (``sparql``, the default, or ``pyshacl``); the build is not timed."""
+    from lianjian.graph.shacl import validate
+
     kg = _build(spec)
+    engine = spec.get("engine", "sparql")
     try:
         with budget(spec.get("budget")):
-            t, report = timed(kg.validate)
+            t, report = timed(validate, kg, engine)
     except OverBudget:
-        emit(item="shacl", over_budget=spec.get("budget"))
+        emit(item="shacl", engine=engine, over_budget=spec.get("budget"))
         return
-    emit(item="shacl", seconds=t, conforms=report.conforms, violations=len(report.violations))
+    emit(item="shacl", engine=engine, seconds=t, conforms=report.conforms, violations=len(report.violations))
 
 
 def step_yaml(spec: dict) -> None:
@@ -283,6 +286,108 @@ def step_cypher(spec: dict) -> None:
             continue
         measure(name, engine, lambda: run_cypher_query(kg, name, params, engine, cache_dir=cache), spec["runs"], spec.get("budget"),
                 spec.get("repeat_limit"))
+
+
+def _server_peak_mb(pid: int) -> float | None:
+    """A server process's peak resident memory (VmHWM), read while it still runs."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return None
+
+
+def _alternate(name: str, sides: dict, runs: int, seconds: float | None, limit: float | None) -> None:
+    """Up to `runs` rounds of one timed run per side (engine → call), the order alternating round by round.
+
+    A side whose call fails (an engine's error, a time-out of its client) is reported as skipped with the message.
+    """
+    from lianjian.errors import LianjianError
+
+    total, live = 0.0, list(sides)
+    for i in range(runs):
+        order = list(live) if i % 2 == 0 else live[::-1]
+        for side in order:
+            try:
+                done = run_once(name, side, sides[side], seconds)
+            except LianjianError as exc:
+                emit(event="skip", item=name, engine=side, reason=str(exc)[:300])
+                done = None
+            if done is None:
+                live.remove(side)
+            else:
+                total += done[0]
+        if not live or (limit is not None and total > limit):
+            break
+
+
+def _test_server(module: str):
+    """A server helper of the test suite (tests/virtuoso_server.py, tests/falkordb_server.py), which bench shares."""
+    import importlib
+
+    root = str(Path(__file__).resolve().parent.parent)
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    return importlib.import_module(f"tests.{module}")
+
+
+def step_virtuoso(spec: dict) -> None:
+    """Push the tier's graph to a fresh Virtuoso server (one Graph Store PUT per named graph), then each canned query
+    there, each run alternating with the same query on the embedded Oxigraph store (`run_sparql`)."""
+    from lianjian.graph import KnowledgeGraph
+    from lianjian.queries import get_query
+    from lianjian.queries.run import run_sparql
+    from lianjian.remote import push, remote_select
+
+    server_module = _test_server("virtuoso_server")
+    data = Path(spec["nq"]).read_text(encoding="utf-8")
+    t, kg = timed(KnowledgeGraph.from_nquads, data, "oxigraph")
+    emit(item="embedded-load", seconds=t, triples=len(kg))
+    del data
+    started = time.perf_counter()
+    with server_module.VirtuosoServer(Path(spec["folder"]), memory_mb=spec.get("memory_mb", 2000)) as server:
+        emit(item="virtuoso-start", seconds=time.perf_counter() - started)
+        t, report = timed(push, kg, server.store, timeout=spec.get("push_timeout", 3600))
+        emit(item="virtuoso-push", seconds=t, triples=report["triples"], graphs=len(report["graphs"]))
+        client_timeout = (spec.get("budget") or 3600) + 5  # the alarm stops a run first; this only frees the client
+        for name, params in spec["queries"].items():
+            q = get_query(name, "sparql")
+            bindings = q.bindings(params)
+            _alternate(name, {"virtuoso": lambda: remote_select(server.query, q.text, bindings, timeout=client_timeout),
+                              "oxigraph": lambda: run_sparql(kg, name, params)},
+                       spec["runs"], spec.get("budget"), spec.get("repeat_limit"))
+        emit(item="virtuoso-server", peak_rss_mb=_server_peak_mb(server.proc.pid))
+
+
+def step_falkordb(spec: dict) -> None:
+    """Load the projection into LadybugDB and push it to a fresh FalkorDB server, then each Cypher twin on both,
+    alternating (`run_cypher_query` on LadybugDB, `run_falkordb_query` on FalkorDB)."""
+    from lianjian.graph import KnowledgeGraph
+    from lianjian.queries.cypher import ladybug_database, run_cypher_query
+    from lianjian.queries.cypher.falkor import push_falkordb, run_falkordb_query
+
+    server_module = _test_server("falkordb_server")
+    kg = KnowledgeGraph.from_nquads(Path(spec["nq"]).read_text(encoding="utf-8"), "oxigraph")
+    t, g = timed(kg.to_networkx)
+    emit(item="projection", seconds=t, nodes=g.number_of_nodes(), edges=g.number_of_edges())
+    cache = spec["db_dir"]
+    t, _ = timed(ladybug_database, kg, cache)
+    emit(item="ladybug-load", seconds=t)
+    server = server_module.FalkorServer.start(spec["folder"])
+    try:
+        url = server.url("lianjian")
+        t, _ = timed(push_falkordb, kg, url, timeout=spec.get("push_timeout", 3600))
+        emit(item="falkordb-push", seconds=t, nodes=g.number_of_nodes(), edges=g.number_of_edges())
+        client_timeout = (spec.get("budget") or 3600) + 5
+        for name, params in spec["queries"].items():
+            _alternate(name, {"falkordb": lambda: run_falkordb_query(kg, name, url, params, timeout=client_timeout),
+                              "ladybug": lambda: run_cypher_query(kg, name, params, "ladybug", cache_dir=cache)},
+                       spec["runs"], spec.get("budget"), spec.get("repeat_limit"))
+        emit(item="falkordb-server", peak_rss_mb=_server_peak_mb(server.process.pid))
+    finally:
+        server.stop()
 
 
 def step_analytics(spec: dict) -> None:

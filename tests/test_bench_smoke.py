@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SECTIONS = ("build", "queries", "cypher", "analytics", "viz", "rebuild")
+SECTIONS = ("build", "queries", "cypher", "servers", "analytics", "viz", "rebuild")
 
 
 def test_bench_small_tier(tmp_path):
