@@ -125,7 +125,9 @@ def _cypher(r: dict) -> str:
 def _servers(r: dict) -> str:
     loads, rows = [], []
     for x in r["sections"].get("servers", []):
-        if "item" in x:
+        if x.get("item") == "not measured":
+            loads.append([x["tier"], x["server"], f"not measured: {x['note']}", "—", "—", "—", "—", "—", "—"])
+        elif "item" in x:
             size = f"{x['triples']} triples in {x['graphs']} graphs" if "triples" in x else f"{x.get('nodes')} nodes, {x.get('edges')} edges"
             loads.append([x["tier"], x["server"], x["item"], seconds(x.get("seconds")), x["anchor"], seconds(x.get("anchor_seconds")),
                           _ratio(x.get("ratio")), size, megabytes(x.get("peak_rss_mb"))])

@@ -383,6 +383,9 @@ class Bench:
         f = self.worker("falkordb", {"nq": ctx["nq"], "folder": str(ctx["work"] / "falkordb"), "db_dir": str(ctx["work"] / "ladybug-servers"),
                                      "queries": twins, "runs": runs, "budget": self.s.store_budget, "repeat_limit": self.s.repeat_limit},
                         3600 + len(twins) * runs * 2 * (self.s.store_budget + 10), tier)
+        for server, o in (("virtuoso", v), ("falkordb", f)):
+            if o.first("missing"):
+                self.add("servers", tier=tier, server=server, item="not measured", note=o.first("missing")["reason"])
         load, push = v.first("embedded-load"), v.first("virtuoso-push")
         server = v.first("virtuoso-server").get("peak_rss_mb")
         if push:

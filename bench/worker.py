@@ -342,6 +342,9 @@ def step_virtuoso(spec: dict) -> None:
     from lianjian.remote import push, remote_select
 
     server_module = _test_server("virtuoso_server")
+    if not server_module.VIRTUOSO or not server_module.ISQL:
+        emit(item="missing", reason="virtuoso-t / isql-vt not installed (Debian package virtuoso-opensource)")
+        return
     data = Path(spec["nq"]).read_text(encoding="utf-8")
     t, kg = timed(KnowledgeGraph.from_nquads, data, "oxigraph")
     emit(item="embedded-load", seconds=t, triples=len(kg))
@@ -369,6 +372,11 @@ def step_falkordb(spec: dict) -> None:
     from lianjian.queries.cypher.falkor import push_falkordb, run_falkordb_query
 
     server_module = _test_server("falkordb_server")
+    try:
+        server_module.command(0, ".")
+    except server_module.MissingServer as exc:
+        emit(item="missing", reason=str(exc))
+        return
     kg = KnowledgeGraph.from_nquads(Path(spec["nq"]).read_text(encoding="utf-8"), "oxigraph")
     t, g = timed(kg.to_networkx)
     emit(item="projection", seconds=t, nodes=g.number_of_nodes(), edges=g.number_of_edges())
