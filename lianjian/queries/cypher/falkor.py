@@ -175,24 +175,29 @@ def push_falkordb(kg, url: str, timeout: float = DEFAULT_TIMEOUT, batch: int = B
         if conn.exists(tmp):
             conn.delete(tmp)
         graph = db.select_graph(tmp)
-        ids: dict[str, int] = {}
         labels = sorted({lab for key in nodes for lab in key})
         for lab in labels:
             graph.query(f"CREATE INDEX FOR (n:`{lab}`) ON (n.id)")
+        # An end is found through the index on its first label's id: FalkorDB scans every node for `id(a) = r.a`.
+        label_of: dict[str, str] = {}
+        end = lambda v, lab: f"({v}:`{lab}` {{id: r.{v}}})" if lab else f"({v} {{id: r.{v}}})"  # noqa: E731
         for key, rows in nodes.items():
             label_text = "".join(f":`{lab}`" for lab in key)
+            for r in rows:
+                label_of[r["id"]] = key[0] if key else ""
             for i in range(0, len(rows), batch):
-                part = rows[i:i + batch]
-                found = graph.query(f"UNWIND $rows AS r CREATE (n{label_text}) SET n = r RETURN r.id, id(n)",
-                                    {"rows": part}).result_set
-                ids.update(found)
+                graph.query(f"UNWIND $rows AS r CREATE (n{label_text}) SET n = r", {"rows": rows[i:i + batch]})
         count = 0
         for t, rows in rels.items():
-            for i in range(0, len(rows), batch):
-                part = [{"a": ids[r["a"]], "b": ids[r["b"]], "p": r["p"]} for r in rows[i:i + batch]]
-                graph.query(f"UNWIND $rows AS r MATCH (a), (b) WHERE id(a) = r.a AND id(b) = r.b "
-                            f"CREATE (a)-[e:`{t}`]->(b) SET e = r.p", {"rows": part})
-                count += len(part)
+            by_ends: dict[tuple[str, str], list] = {}
+            for r in rows:
+                by_ends.setdefault((label_of[r["a"]], label_of[r["b"]]), []).append(r)
+            for (la, lb), group in sorted(by_ends.items()):
+                for i in range(0, len(group), batch):
+                    part = group[i:i + batch]
+                    graph.query(f"UNWIND $rows AS r MATCH {end('a', la)}, {end('b', lb)} "
+                                f"CREATE (a)-[e:`{t}`]->(b) SET e = r.p", {"rows": part})
+                    count += len(part)
         conn.rename(tmp, target.graph)
     except redis.exceptions.RedisError as exc:
         try:
