@@ -8,6 +8,10 @@ graph per source document; queries see the union of all graphs.
 from __future__ import annotations
 
 import datetime as _dt
+import io
+import itertools
+import multiprocessing
+import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable
@@ -44,6 +48,75 @@ def _iri(s: str) -> str:
 def extension_nquads(triples: list) -> str:
     g = _iri(ONTOLOGY_GRAPH)
     return "".join(f"{s.n3()} {p.n3()} {o.n3()} {g} .\n" for s, p, o in triples)
+
+
+class _LinesReader(io.RawIOBase):
+    """A binary stream of the UTF-8 text of an iterable of strings, read a megabyte at a time."""
+
+    def __init__(self, lines: Iterable[str]):
+        self._lines = iter(lines)
+        self._buffer = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, target) -> int:
+        size = len(target)
+        if len(self._buffer) < size:
+            chunk, total = [], 0
+            for line in self._lines:
+                chunk.append(line)
+                total += len(line)
+                if total >= size:
+                    break
+            self._buffer += "".join(chunk).encode("utf-8")
+        out, self._buffer = self._buffer[:size], self._buffer[size:]
+        target[:len(out)] = out
+        return len(out)
+
+
+#: Corpora of at least this many entries have their N-Quads written by a forked process while the store loads them.
+_FORK_ENTRIES = 5000
+
+
+class _Forked:
+    """N-Quads lines written by a forked child process into a pipe, read as a binary stream (a context manager).
+
+    The child writes while the parent's store parses (both in parallel); leaving the block checks the child ended well.
+    """
+
+    def __init__(self, lines: Iterable[str]):
+        read, write = os.pipe()
+        self._process = multiprocessing.get_context("fork").Process(target=_write_lines, args=(lines, write, read), daemon=True)
+        self._process.start()
+        os.close(write)
+        self._stream = os.fdopen(read, "rb", buffering=1 << 20)
+
+    def __enter__(self):
+        return self._stream
+
+    def __exit__(self, kind, value, traceback) -> None:
+        self._stream.close()  # a child still writing (the load failed) gets a broken pipe and stops
+        self._process.join()
+        if kind is None and self._process.exitcode != 0:
+            raise RuntimeError(f"the process writing the N-Quads ended with exit code {self._process.exitcode}")
+
+
+def _forked(lines: Iterable[str]) -> _Forked:
+    return _Forked(lines)
+
+
+def _write_lines(lines: Iterable[str], write: int, read: int) -> None:
+    os.close(read)
+    with os.fdopen(write, "wb", buffering=0) as out:
+        chunk, total = [], 0
+        for line in lines:
+            chunk.append(line)
+            total += len(line)
+            if total >= 1 << 18:
+                out.write("".join(chunk).encode("utf-8"))
+                chunk, total = [], 0
+        out.write("".join(chunk).encode("utf-8"))
 
 
 class KnowledgeGraph:
@@ -89,21 +162,32 @@ class KnowledgeGraph:
     @classmethod
     def from_corpus(cls, corpus: Corpus, engine: str = "oxigraph") -> "KnowledgeGraph":
         """Build the graph of an already loaded corpus."""
-        data = ontology_nquads() + extension_nquads(corpus.extension_triples) + "".join(corpus_nquads(corpus))
-        return cls.from_nquads(data, engine, corpus)
+        parts = [ontology_nquads(), extension_nquads(corpus.extension_triples)]
+        if engine == "oxigraph":  # streamed: the whole text is never held (as str and bytes) beside the store
+            lines = itertools.chain(parts, corpus_nquads(corpus))
+            if len(corpus.entries) >= _FORK_ENTRIES and "fork" in multiprocessing.get_all_start_methods():
+                return cls.from_nquads(_forked(lines), engine, corpus)
+            return cls.from_nquads(lines, engine, corpus)
+        return cls.from_nquads("".join(parts) + "".join(corpus_nquads(corpus)), engine, corpus)
 
     @classmethod
-    def from_nquads(cls, data: str, engine: str = "oxigraph", corpus: Corpus | None = None) -> "KnowledgeGraph":
-        """A graph holding the given N-Quads text."""
+    def from_nquads(cls, data: str | Iterable[str], engine: str = "oxigraph", corpus: Corpus | None = None) -> "KnowledgeGraph":
+        """A graph holding the given N-Quads text (or the lines of it, in order)."""
         if engine not in ENGINES:
             raise UsageError(f"--engine: unknown engine {engine!r} (choose {' or '.join(ENGINES)})")
         if engine == "oxigraph":
             from oxrdflib.store import OxigraphStore
 
             store = ox.Store()
-            store.bulk_load(data.encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+            if isinstance(data, _Forked):
+                with data as stream:
+                    store.bulk_load(stream, format=ox.RdfFormat.N_QUADS)
+            else:
+                stream = data.encode("utf-8") if isinstance(data, str) else io.BufferedReader(_LinesReader(data), 1 << 20)
+                store.bulk_load(stream, format=ox.RdfFormat.N_QUADS)
             dataset = Dataset(store=OxigraphStore(store=store), default_union=True)
         else:
+            data = data if isinstance(data, str) else "".join(data)
             store = None
             dataset = Dataset(default_union=True)
             dataset.parse(data=data, format="nquads")

@@ -15,10 +15,10 @@ from typing import Any
 
 from lianjian.errors import Problem, did_you_mean
 from lianjian.loaders.corpus import (
-    BASES, MAX_QUOTE, POST_KEYS, SHARED_DOC, CheckedFile, Entry, Quote,
-    Reference, Source,
+    BASES, MAX_QUOTE, POST_KEYS, SHARED_DOC, CheckedFile, Entry, Later, Places, Quote,
+    Reference, Source, entry_marks,
 )
-from lianjian.loaders.yamlfile import YamlFile, read_yaml
+from lianjian.loaders.yamlfile import YamlFile, fast_yaml, parse_yaml, read_text
 from lianjian.namespace import is_slug
 from lianjian.ontology import Vocabulary, model
 
@@ -36,8 +36,9 @@ _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 class _FileChecker:
     """Checks one parsed case file against the model; collects entries, refs and problems."""
 
-    def __init__(self, yf: YamlFile, vocab: Vocabulary):
+    def __init__(self, yf: YamlFile, vocab: Vocabulary, places: Places | None = None):
         self.yf = yf
+        self.places = places  # set when `yf` came from the fast reader: positions are looked up later
         self.vocab = vocab
         self.model = model()
         self.problems: list[Problem] = list(yf.problems)
@@ -48,6 +49,12 @@ class _FileChecker:
 
     def fail(self, path: tuple, message: str) -> None:
         self.problems.append(self.yf.at(path, message))
+
+    def where(self, path: tuple) -> tuple:
+        """The (line, column) of the value at `path`, or (a `Later` for it, None) when positions come later."""
+        if self.places is not None:
+            return Later(self.places, path), None
+        return self.yf.marks.get(path, (1, 1))
 
     def check(self) -> "_FileChecker":
         data = self.yf.data
@@ -112,7 +119,7 @@ class _FileChecker:
         if not isinstance(item, dict):
             self.fail(path, f"each entry of '{section}' must be a mapping")
             return
-        line, col = self.yf.marks.get(path, (1, 1))
+        line, col = self.where(path)
         if "ref" in item:
             self._check_reference(section, path, item, line, col)
             return
@@ -145,7 +152,7 @@ class _FileChecker:
         if entity_id is None and id_mode == "required":
             return
         entry = Entry(entity_id or "", section, item, self.doc, self.yf.path, line, col, minted=entity_id is None)
-        entry.marks = _entry_marks(self.yf.marks, path, item)
+        entry.marks = Later(self.places, path) if self.places is not None else entry_marks(self.yf.marks, path, item)
         entry.evidence.extend(quotes)
         self.entries.append(entry)
 
@@ -212,7 +219,7 @@ class _FileChecker:
             if len(quote) > MAX_QUOTE:
                 self.fail(qpath, f"evidence quote is {len(quote)} characters, over the {MAX_QUOTE}-character limit; quote a shorter span")
                 continue
-            line, col = self.yf.marks.get(qpath, (1, 1))
+            line, col = self.where(qpath)
             quotes.append(Quote(self.doc, quote, self.yf.path, line, col))
         return quotes
 
@@ -317,21 +324,6 @@ class _FileChecker:
         return node if isinstance(node, dict) else None
 
 
-def _entry_marks(marks: dict, path: tuple, item: dict) -> dict:
-    """The positions of an entry's values (and list items, and posts' keys), relative to the entry."""
-    out = {}
-    for key, value in item.items():
-        if path + (key,) in marks:
-            out[(key,)] = marks[path + (key,)]
-        if isinstance(value, list):
-            for i, v in enumerate(value):
-                if path + (key, i) in marks:
-                    out[(key, i)] = marks[path + (key, i)]
-                if isinstance(v, dict) and path + (key, i, "org") in marks:
-                    out[(key, i, "org")] = marks[path + (key, i, "org")]
-    return out
-
-
 def _is_text(v: Any) -> bool:
     return isinstance(v, str) and bool(v.strip()) and "\n" not in v.strip()
 
@@ -390,16 +382,36 @@ def date_problem(value: Any, year_only: bool = False) -> str | None:
 
 
 def check_file(path: str, display: str, vocab: Vocabulary) -> CheckedFile:
-    """Read and check one case file on its own (cross-file links are checked when the corpus is linked)."""
-    checker = _FileChecker(read_yaml(path, display), vocab).check()
+    """Read and check one case file on its own (cross-file links are checked when the corpus is linked).
+
+    The file is read by the fast reader when it can be, keeping its positions for later; a file the fast reader
+    cannot read, or that has a problem, is read again with positions and checked again, so every message is the same.
+    """
+    text, problem = read_text(path, display)
+    checker = None
+    if problem is not None:
+        checker = _FileChecker(YamlFile(display, problems=[problem]), vocab).check()
+    else:
+        data = fast_yaml(text)
+        if data is not None:
+            checker = _FileChecker(YamlFile(display, data), vocab, Places(display, text)).check()
+            if checker.problems:
+                checker = None
+        if checker is None:
+            checker = _FileChecker(parse_yaml(text, display), vocab).check()
     if checker.source is not None:
         checker.source.path = path
     return CheckedFile(display, checker.source, checker.entries, checker.references, checker.problems,
-                       checker.yf.marks.get(("source", "id"), (1, 1)))
+                       checker.where(("source", "id"))[0] if checker.places is not None
+                       else checker.yf.marks.get(("source", "id"), (1, 1)))
 
 
 def _check_one_file(args: tuple[str, str, Vocabulary]) -> CheckedFile:
     return check_file(*args)
+
+
+def _check_one_file_tuple(args: tuple[str, str, Vocabulary]) -> tuple:
+    return check_file(*args).to_tuple()
 
 
 def check_files(files: list[tuple[Path | str, str]], vocabulary: Vocabulary, workers: int | None = None, cache=None,
@@ -417,8 +429,8 @@ def check_files(files: list[tuple[Path | str, str]], vocabulary: Vocabulary, wor
     fresh = []
     if workers > 1:
         with ProcessPoolExecutor(workers) as pool:
-            for result in pool.map(_check_one_file, todo, chunksize=max(1, len(todo) // (workers * 8))):
-                fresh.append(result)
+            for result in pool.map(_check_one_file_tuple, todo, chunksize=max(1, len(todo) // (workers * 8))):
+                fresh.append(CheckedFile.from_tuple(result))
                 if progress:
                     progress(len(jobs) - len(todo) + len(fresh), len(jobs))
     else:

@@ -19,7 +19,7 @@ from lianjian.ontology import Vocabulary, model
 
 __all__ = [
     "Quote", "Entry", "Reference", "Source", "Corpus", "CheckedFile", "case_files", "vocabulary_files", "apply_ref",
-    "acyclic_properties", "assign_ids", "mint_id", "ref_values", "vocabulary_entry",
+    "acyclic_properties", "assign_ids", "Places", "Later", "entry_marks", "resolved", "mint_id", "ref_values", "vocabulary_entry",
     "BUNDLED_CASES", "MAX_QUOTE", "SHARED_DOC", "VOCABULARY_FILE", "FIRST_WINS_LABELS", "POST_KEYS", "BASES",
 ]
 
@@ -37,6 +37,73 @@ POST_KEYS = ("title", "title_en", "org", "since", "until", "basis", "reason")
 BASES = ("stated", "inferred")
 
 
+class Places:
+    """Where the values of one case file are, found by parsing its text again with positions when first asked.
+
+    The fast reader (`yamlfile.fast_yaml`) keeps no positions; a file's entries and quotes point here instead,
+    and only a message or a rule that names a place pays for the position-tracking parse.
+    """
+
+    def __init__(self, name: str, text: str):
+        self.name = name
+        self.text = text
+        self._marks: dict | None = None
+
+    @property
+    def marks(self) -> dict:
+        if self._marks is None:
+            from lianjian.loaders.yamlfile import parse_yaml
+
+            self._marks = parse_yaml(self.text, self.name).marks
+        return self._marks
+
+    def __getstate__(self) -> dict:
+        return {"name": self.name, "text": self.text, "_marks": None}
+
+
+class Later:
+    """The (line, column) of the value at `path` of a file, looked up in its `Places` when first asked."""
+
+    __slots__ = ("places", "path")
+
+    def __init__(self, places: Places, path: tuple):
+        self.places = places
+        self.path = path
+
+    def __getstate__(self):
+        return (self.places, self.path)
+
+    def __setstate__(self, state) -> None:
+        self.places, self.path = state
+
+    def resolve(self) -> tuple[int, int]:
+        return self.places.marks.get(self.path, (1, 1))
+
+
+def _lazy_position(cls):
+    """Make `line` and `column` of a dataclass resolve a `Later` given as `line` (with `column` None) when read."""
+
+    def get(name):
+        def getter(self):
+            line = self.__dict__["_line"]
+            if isinstance(line, Later):
+                line, column = line.resolve()
+                self.__dict__["_line"], self.__dict__["_column"] = line, column
+            return self.__dict__["_" + name]
+        return getter
+
+    def set_line(self, value):
+        self.__dict__["_line"] = value
+
+    def set_column(self, value):
+        self.__dict__["_column"] = value
+
+    cls.line = property(get("line"), set_line)
+    cls.column = property(get("column"), set_column)
+    return cls
+
+
+@_lazy_position
 @dataclass(frozen=True)
 class Quote:
     """One evidence quote: which document it comes from and where it is written."""
@@ -48,6 +115,7 @@ class Quote:
     column: int
 
 
+@_lazy_position
 @dataclass
 class Placed:
     """What an entry and a reference share: the id, its section and data, and where the file holds it."""
@@ -66,9 +134,13 @@ class Entry(Placed):
     """One entity, concept, relationship or observation defined in a case file."""
 
     minted: bool = False
-    marks: dict = field(default_factory=dict)  # (key,) or (key, index) -> (line, column) in the file
+    marks: dict = field(default_factory=dict)  # (key,) or (key, index) -> (line, column) in the file, or a Later
     evidence: list[Quote] = field(default_factory=list)
     extra_labels: list[tuple[str, str, str]] = field(default_factory=list)  # (doc, key, value) added by refs
+
+    def position(self, where: tuple) -> tuple[int, int]:
+        """The (line, column) of this entry's value at `where` ((key,), (key, index) …), else of the entry."""
+        return self.marks.get(where) or (self.line, self.column)
 
     @property
     def kind(self) -> str | None:
@@ -82,6 +154,40 @@ class Reference(Placed):
     quotes: list = field(default_factory=list)
 
 
+def _get_marks(self) -> dict:
+    marks = self.__dict__["_marks"]
+    if isinstance(marks, Later):
+        marks = self.__dict__["_marks"] = entry_marks(marks.places.marks, marks.path, self.data)
+    return marks
+
+
+def _set_marks(self, value) -> None:
+    self.__dict__["_marks"] = value
+
+
+Entry.marks = property(_get_marks, _set_marks)
+
+
+def entry_marks(marks: dict, path: tuple, item: dict) -> dict:
+    """The positions of an entry's values (and list items, and posts' keys), relative to the entry."""
+    out = {}
+    for key, value in item.items():
+        if path + (key,) in marks:
+            out[(key,)] = marks[path + (key,)]
+        if isinstance(value, list):
+            for i, v in enumerate(value):
+                if path + (key, i) in marks:
+                    out[(key, i)] = marks[path + (key, i)]
+                if isinstance(v, dict) and path + (key, i, "org") in marks:
+                    out[(key, i, "org")] = marks[path + (key, i, "org")]
+    return out
+
+
+def resolved(mark) -> tuple[int, int]:
+    """A (line, column), from a `Later` or as given."""
+    return mark.resolve() if isinstance(mark, Later) else mark
+
+
 @dataclass
 class CheckedFile:
     """What checking one case file yields, without its parse tree (cheap to pickle and to cache)."""
@@ -91,29 +197,76 @@ class CheckedFile:
     entries: list
     references: list
     problems: list
-    source_mark: tuple = (1, 1)
+    source_mark: tuple | Later = (1, 1)
 
     def to_tuple(self) -> tuple:
-        """Plain tuples: unpickling them is about ten times faster than unpickling the dataclasses."""
-        quotes = lambda qs: [(q.doc, q.text, q.file, q.line, q.column) for q in qs]  # noqa: E731
+        """Plain tuples: unpickling them is about ten times faster than unpickling the dataclasses.
+
+        A position not looked up yet is kept as (None, path), with the file's text once at the end.
+        """
+        texts = []
+
+        def pos(obj) -> tuple:
+            line = obj.__dict__["_line"]
+            if isinstance(line, Later):
+                texts.append(line.places.text)
+                return None, line.path
+            return line, obj.__dict__["_column"]
+
+        def quotes(qs):
+            return [(q.doc, q.text, q.file, *pos(q)) for q in qs]
+
+        def marks(e):
+            m = e.__dict__["_marks"]
+            return None if isinstance(m, Later) else m
+
+        mark = self.source_mark
+        if isinstance(mark, Later):
+            texts.append(mark.places.text)
+            mark = (None, mark.path)
+        entries = [(e.id, e.section, e.data, e.doc, e.file, *pos(e), e.minted, marks(e), quotes(e.evidence), e.extra_labels)
+                   for e in self.entries]
+        references = [(r.id, r.section, r.data, r.doc, r.file, *pos(r), quotes(r.quotes)) for r in self.references]
         return (self.file, None if self.source is None else (self.source.id, self.source.data, self.source.file, self.source.path),
-                [(e.id, e.section, e.data, e.doc, e.file, e.line, e.column, e.minted, e.marks, quotes(e.evidence), e.extra_labels)
-                 for e in self.entries],
-                [(r.id, r.section, r.data, r.doc, r.file, r.line, r.column, quotes(r.quotes)) for r in self.references],
-                [(p.path, p.line, p.column, p.message) for p in self.problems],
-                self.source_mark)
+                entries, references, [(p.path, p.line, p.column, p.message) for p in self.problems], mark,
+                texts[0] if texts else None)
 
     @classmethod
     def from_tuple(cls, t: tuple) -> "CheckedFile":
-        file, source, entries, references, problems, mark = t
+        file, source, entries, references, problems, mark, text = t
+        places = Places(file, text) if text is not None else None
+        new = object.__new__
+
+        def quote(doc, text, f, line, col):
+            q = new(Quote)
+            q.__dict__.update(doc=doc, text=text, file=f, _line=line if line is not None else Later(places, tuple(col)),
+                              _column=col if line is not None else None)
+            return q
+
+        def entry(i, sec, data, doc, f, line, col, minted, marks, ev, extra):
+            e = new(Entry)
+            lazy = line is None
+            e.__dict__.update(id=i, section=sec, data=data, doc=doc, file=f,
+                              _line=Later(places, tuple(col)) if lazy else line, _column=None if lazy else col,
+                              minted=minted, _marks=Later(places, tuple(col)) if marks is None else marks,
+                              evidence=[quote(*q) for q in ev], extra_labels=list(extra))
+            return e
+
+        def reference(i, sec, data, doc, f, line, col, qs):
+            r = new(Reference)
+            lazy = line is None
+            r.__dict__.update(id=i, section=sec, data=data, doc=doc, file=f,
+                              _line=Later(places, tuple(col)) if lazy else line, _column=None if lazy else col,
+                              quotes=[quote(*q) for q in qs])
+            return r
+
         return cls(
             file,
             None if source is None else Source(*source),
-            [Entry(i, sec, data, doc, f, line, col, minted, marks, [Quote(*q) for q in ev], list(extra))
-             for i, sec, data, doc, f, line, col, minted, marks, ev, extra in entries],
-            [Reference(i, sec, data, doc, f, line, col, [Quote(*q) for q in qs]) for i, sec, data, doc, f, line, col, qs in references],
+            [entry(*e) for e in entries],
+            [reference(*r) for r in references],
             [Problem(*p) for p in problems],
-            mark,
+            Later(places, tuple(mark[1])) if mark[0] is None else tuple(mark),
         )
 
 
@@ -219,8 +372,11 @@ def _ref_properties(section: str) -> tuple:
     return tuple(out)
 
 
-def ref_values(e: Entry) -> Iterable[tuple[str, str, list, bool, tuple[int, int]]]:
-    """The ids an entry's reference-valued properties name: (key, id, allowed sections, acyclic, position)."""
+def ref_values(e: Entry) -> Iterable[tuple[str, str, list, bool, tuple]]:
+    """The ids an entry's reference-valued properties name: (key, id, allowed sections, acyclic, where).
+
+    `where` is what `Entry.position` takes to give the value's (line, column).
+    """
     data = e.data
     for key, posts, allowed, acyclic in _ref_properties(e.section):
         value = data.get(key)
@@ -229,13 +385,13 @@ def ref_values(e: Entry) -> Iterable[tuple[str, str, list, bool, tuple[int, int]
         if posts:
             for i, p in enumerate(value if isinstance(value, list) else [value] if value else []):
                 if isinstance(p, dict) and p.get("org") and is_slug(p["org"]):
-                    yield "posts.org", p["org"], allowed, False, e.marks.get((key, i, "org"), (e.line, e.column))
+                    yield "posts.org", p["org"], allowed, False, (key, i, "org")
         elif isinstance(value, list):
             for i, v in enumerate(value):
                 if is_slug(v):
-                    yield key, v, allowed, acyclic, e.marks.get((key, i), (e.line, e.column))
+                    yield key, v, allowed, acyclic, (key, i)
         elif is_slug(value):
-            yield key, value, allowed, acyclic, e.marks.get((key,), (e.line, e.column))
+            yield key, value, allowed, acyclic, (key,)
 
 
 def vocabulary_entry(slug: str) -> Entry:

@@ -19,7 +19,7 @@ from lianjian.errors import CaseErrors, Problem, did_you_mean
 from lianjian.loaders.checker import check_files
 from lianjian.loaders.corpus import (
     FIRST_WINS_LABELS, SHARED_DOC, CheckedFile, Corpus, Entry, acyclic_properties, apply_ref, assign_ids, case_files,
-    ref_values, vocabulary_entry, vocabulary_files,
+    ref_values, resolved, vocabulary_entry, vocabulary_files,
 )
 from lianjian.namespace import is_slug
 from lianjian.ontology import Vocabulary, base_vocabulary
@@ -52,7 +52,7 @@ def load_corpus(dirs: Iterable[str | Path] = (), bundled: bool = True, vocabular
         if fc.source:
             if fc.source.id in corpus.sources:
                 other = corpus.sources[fc.source.id]
-                problems.append(Problem(fc.file, *fc.source_mark, f"source id '{fc.source.id}' is already used by {other.file}"))
+                problems.append(Problem(fc.file, *resolved(fc.source_mark), f"source id '{fc.source.id}' is already used by {other.file}"))
             else:
                 corpus.sources[fc.source.id] = fc.source
     link(corpus, checked, problems)
@@ -97,11 +97,11 @@ def link(corpus: Corpus, checked: list[CheckedFile], problems: list[Problem]) ->
     for e in list(corpus.entries.values()):
         if e.section == "vocabulary":
             continue
-        for key, v, allowed, acyclic, pos in ref_values(e):
+        for key, v, allowed, acyclic, where in ref_values(e):
             if acyclic and v == e.id:
-                problems.append(Problem(e.file, *pos, f"'{e.id}' names itself as its own `{key}`"))
+                problems.append(Problem(e.file, *e.position(where), f"'{e.id}' names itself as its own `{key}`"))
                 continue
-            _check_ref(corpus, e, key, v, allowed, problems, pos)
+            _check_ref(corpus, e, key, v, allowed, problems, where)
         if not e.evidence and e.doc == SHARED_DOC:
             # (A case file's own entries without evidence were reported when the file was checked.)
             problems.append(Problem(e.file, e.line, e.column, f"'{e.id}' has no evidence: no case file quotes it (add `- ref: {e.id}` with evidence in a case file)"))
@@ -115,18 +115,18 @@ def link(corpus: Corpus, checked: list[CheckedFile], problems: list[Problem]) ->
 
 
 def _check_ref(corpus: Corpus, e: Entry, key: str, value: str, allowed: list[str], problems: list[Problem],
-               pos: tuple[int, int]) -> None:
+               where: tuple) -> None:
     target = corpus.entries.get(value)
     if target is None and value in corpus.vocabulary.concepts.get("mechanism", {}):
         if "mechanisms" in allowed or "any" in allowed:
             return
-        problems.append(Problem(e.file, *pos, f"`{key}` of '{_label(e)}': '{value}' is a mechanism, expected one of {', '.join(allowed)}"))
+        problems.append(Problem(e.file, *e.position(where), f"`{key}` of '{_label(e)}': '{value}' is a mechanism, expected one of {', '.join(allowed)}"))
         return
     if target is None:
         pool = list(corpus.entries) + list(corpus.vocabulary.concepts.get("mechanism", {}))
-        problems.append(Problem(e.file, *pos, f"`{key}` of '{_label(e)}': unknown id '{value}'{did_you_mean(value, pool)}"))
+        problems.append(Problem(e.file, *e.position(where), f"`{key}` of '{_label(e)}': unknown id '{value}'{did_you_mean(value, pool)}"))
     elif "any" not in allowed and target.section not in allowed:
-        problems.append(Problem(e.file, *pos, f"`{key}` of '{_label(e)}': '{value}' is in {target.section}, expected one of {', '.join(allowed)}"))
+        problems.append(Problem(e.file, *e.position(where), f"`{key}` of '{_label(e)}': '{value}' is in {target.section}, expected one of {', '.join(allowed)}"))
 
 
 def _label(e: Entry) -> str:

@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import ryaml
 import yaml
 
 from lianjian.errors import Problem
 
-__all__ = ["YamlFile", "read_yaml", "read_regular_file", "decode_text", "MAX_FILE_BYTES", "MAX_DEPTH"]
+__all__ = ["YamlFile", "read_yaml", "read_text", "parse_yaml", "fast_yaml", "read_regular_file", "decode_text", "MAX_FILE_BYTES", "MAX_DEPTH"]
 
 Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -118,31 +119,39 @@ def read_regular_file(path: str | Path, limit: int = MAX_FILE_BYTES, what: str =
         os.close(fd)
 
 
-def read_yaml(path: str | Path, display: str | None = None) -> YamlFile:
-    """Read one YAML file safely; problems are collected on the result, never raised."""
-    name = display or str(path)
-    result = YamlFile(name)
+def read_text(path: str | Path, name: str) -> tuple[str | None, Problem | None]:
+    """The decoded text of one YAML file, or the problem that stops it being parsed (unreadable, not UTF-8, empty …)."""
     try:
         raw = read_regular_file(path)
     except OSError as exc:
-        result.problems.append(Problem(name, 1, 1, f"cannot read file: {exc.strerror}"))
-        return result
+        return None, Problem(name, 1, 1, f"cannot read file: {exc.strerror}")
     except ValueError as exc:
-        result.problems.append(Problem(name, 1, 1, str(exc)))
-        return result
+        return None, Problem(name, 1, 1, str(exc))
     text, problem = decode_text(raw, name)
     if problem:
-        result.problems.append(problem)
-        return result
+        return None, problem
     bad = _CONTROL_RE.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
-        result.problems.append(Problem(name, line, col, f"control character U+{ord(bad.group()):04X} in file"))
-        return result
+        return None, Problem(name, line, col, f"control character U+{ord(bad.group()):04X} in file")
     if not text.strip():
-        result.problems.append(Problem(name, 1, 1, "file is empty"))
-        return result
+        return None, Problem(name, 1, 1, "file is empty")
+    return text, None
+
+
+def read_yaml(path: str | Path, display: str | None = None) -> YamlFile:
+    """Read one YAML file safely; problems are collected on the result, never raised."""
+    name = display or str(path)
+    text, problem = read_text(path, name)
+    if problem:
+        return YamlFile(name, problems=[problem])
+    return parse_yaml(text, name)
+
+
+def parse_yaml(text: str, name: str) -> YamlFile:
+    """Parse the text of one YAML file (as `read_text` gives it), keeping the position of every value."""
+    result = YamlFile(name)
     try:
         node = yaml.compose(text, Loader=Loader)
     except yaml.MarkedYAMLError as exc:
@@ -162,6 +171,99 @@ def read_yaml(path: str | Path, display: str | None = None) -> YamlFile:
         return result
     result.data = _Builder(result).build(node, ())
     return result
+
+
+#: What the fast reader leaves to `parse_yaml`: anchors, aliases and tags (`&`, `*`, `!` where a node can start),
+#: merge keys, directives, the line breaks YAML 1.1 and 1.2 treat differently, and 0o octals (YAML 1.2 only).
+_NOT_FAST_RE = re.compile("(?<![^\\s\\[{,:?-])[&*!]|<<|^%|[\x85\u2028\u2029]|(?<![\\w.])[-+]?0[oO]", re.M)
+_NOT_FAST_HINTS = ("&", "*", "!", "<<", "%", "\x85", "\u2028", "\u2029", "0o", "0O")  # (plain `in` is much faster)
+#: Characters that may come just before a plain scalar: where a plain scalar could start.
+_PLAIN_BEFORE = frozenset(" \t\r\n[{,:")
+_RESOLVER = yaml.resolver.Resolver()  # what both SafeLoader and CSafeLoader resolve with
+#: First characters of the strings YAML 1.1 may read as another type when unquoted.
+_FIRST_CHARS = frozenset(k for k in _RESOLVER.yaml_implicit_resolvers if k)
+
+
+def fast_yaml(text: str) -> Any:
+    """The data of a YAML text as `parse_yaml` reads it, through ryaml (several times faster, no positions).
+
+    None unless the result is sure to be the same: the file uses nothing `_NOT_FAST_RE` names, has no problem
+    `parse_yaml` reports, and every string that YAML 1.1 would read as another type when unquoted is quoted
+    (ryaml reads YAML 1.2). The caller then reads the file with `parse_yaml`.
+    """
+    if any(c in text for c in _NOT_FAST_HINTS) and _NOT_FAST_RE.search(text):
+        return None
+    try:
+        data = ryaml.loads(text)
+    except Exception:  # noqa: BLE001 - ryaml raises several kinds; parse_yaml reports the problem
+        return None
+    if not isinstance(data, (dict, list)):
+        return None
+    # A refused character in a string comes from the text itself or from an escape in a double-quoted string.
+    controls = "\\" in text or bool(_DECODED_CONTROL_RE.search(text.replace("\r", "")))
+    return data if _Same(text, controls).value(data, 0) else None
+
+
+#: Numbers YAML 1.2 reads as floats and YAML 1.1 does not (or not alike): exponents, a sign before a bare dot.
+_FLOAT_FORMS_RE = re.compile(r"[0-9.][eE][-+]?[0-9]|[-+]\.[0-9]")
+
+
+class _Same:
+    """Whether data from ryaml is what `parse_yaml` reads from the same text, and free of refused values."""
+
+    def __init__(self, text: str, controls: bool):
+        self.text = text
+        self.controls = controls
+        self.seen: dict[str, bool] = {}
+        self.floats: bool | None = None  # whether the text's floats read alike (decided at the first float)
+
+    def value(self, value: Any, depth: int) -> bool:
+        if depth >= MAX_DEPTH:
+            return False
+        if type(value) is dict:
+            for k, v in value.items():
+                if type(k) is not str or not k or ((k[0] in _FIRST_CHARS or self.controls) and not self.string(k)):
+                    return False
+                if type(v) is str:
+                    if (v[:1] in _FIRST_CHARS or self.controls) and not self.string(v):
+                        return False
+                elif not self.value(v, depth + 1):
+                    return False
+            return True
+        if type(value) is list:
+            for v in value:
+                if type(v) is str:
+                    if (v[:1] in _FIRST_CHARS or self.controls) and not self.string(v):
+                        return False
+                elif not self.value(v, depth + 1):
+                    return False
+            return True
+        if type(value) is str:
+            return self.string(value)
+        t = type(value)
+        if t is float:
+            if self.floats is None:
+                self.floats = not _FLOAT_FORMS_RE.search(self.text)
+            return self.floats and math.isfinite(value)
+        return t is int or t is bool or value is None
+
+    def string(self, s: str) -> bool:
+        """Whether `s` is the same string in YAML 1.1 and holds no refused character."""
+        ok = self.seen.get(s)
+        if ok is not None:
+            return ok
+        ok = not (self.controls and _DECODED_CONTROL_RE.search(s))
+        if ok and s and s[0] in _FIRST_CHARS and _RESOLVER.resolve(yaml.ScalarNode, s, (True, False)) != _STR:
+            # YAML 1.1 reads `s` unquoted as another type: safe only if no plain scalar in the file can be `s`,
+            # i.e. every place the text holds `s` comes right after a character a plain scalar cannot follow.
+            text = self.text
+            at = -1 if any(c.isspace() for c in s) else text.find(s)
+            ok = at > 0
+            while ok and at >= 0:
+                ok = text[at - 1] not in _PLAIN_BEFORE
+                at = text.find(s, at + 1)
+        self.seen[s] = ok
+        return ok
 
 
 class _Builder:
