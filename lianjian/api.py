@@ -262,10 +262,18 @@ def queries() -> list[dict]:
 
 def cypher(text: str | None = None, query: str | None = None, params: dict[str, str] | None = None, *,
            list_queries: bool = False, cases: Iterable[str] = (), bundled: bool = True, engine: str = "ladybug",
-           cache_dir: str | None = None):
-    """Run Cypher over the property graph: `text`, a canned twin by name (`query`), or list the twins."""
+           cache_dir: str | None = None, server: str | None = None):
+    """Run Cypher over the property graph: `text`, a canned twin by name (`query`), or list the twins.
+
+    With `server` (redis://HOST:PORT/GRAPH, filled by ``push --cypher``), the query runs on that FalkorDB graph."""
     from lianjian.queries.cypher import cypher_command
 
+    if server is not None:
+        from lianjian.queries.cypher.falkor import parse_url, run_falkordb
+
+        parse_url(server, "--server")
+        if not list_queries and (text is None) != (query is None):
+            return run_falkordb(KnowledgeGraph.from_cases(cases, bundled=bundled), text, query, params, server)
     return cypher_command(text, query, params, list_queries=list_queries, cases=cases, bundled=bundled,
                           engine=engine, cache_dir=cache_dir)
 

@@ -311,11 +311,13 @@ def sparql(text, path, cases, no_bundled, engine, endpoint, allow_remote, fmt, e
 @click.option("--engine", type=click.Choice(["ladybug", "grand-cypher"]), default="ladybug", show_default=True,
               help="LadybugDB (a cached on-disk database) or grand-cypher (pure Python, in memory).")
 @click.option("--db-dir", metavar="DIR", help="Where LadybugDB databases are cached (default ~/.cache/lianjian/ladybug).")
+@click.option("--server", metavar="URL", help="Run on a FalkorDB graph instead, redis://HOST:PORT/GRAPH "
+                                              "(filled by push --cypher URL); --engine is then not used.")
 @case_options
 @format_option(TABLE_FORMATS, "table")
 @excel_option
 @output_option()
-def cypher(text, query_name, list_, params, engine, db_dir, cases, no_bundled, fmt, excel, output):
+def cypher(text, query_name, list_, params, engine, db_dir, server, cases, no_bundled, fmt, excel, output):
     """Run Cypher over the property graph: TEXT, a canned query (--query NAME) or --list.
 
     Example: lianjian cypher 'MATCH (a:PartyOrganization)-[:LINKED_WITH]-(b)
@@ -323,7 +325,7 @@ def cypher(text, query_name, list_, params, engine, db_dir, cases, no_bundled, f
     """
     check_result_output(fmt, output, excel)
     result = api.cypher(text, query_name, _params(params), list_queries=list_, cases=cases,
-                        bundled=not no_bundled, engine=engine, cache_dir=db_dir)
+                        bundled=not no_bundled, engine=engine, cache_dir=db_dir, server=server)
     emit_result(result, fmt, output, excel)
 
 

@@ -218,6 +218,35 @@ def test_cli_push(server):
     assert both.exit_code == 2 and "one of them" in both.output
 
 
+def test_cli_cypher_on_the_server_gives_the_local_rows(pushed, db_dir):
+    url, _ = pushed
+    for args in (["--query", "cross-sector-links"], ["--query", "around-organization", "--param", "org=changning-district"],
+                 ["MATCH (o) WHERE o.id = $org RETURN o.id AS id, o.label_zh AS label_zh",
+                  "--param", "org=changning-district"]):
+        local = CliRunner().invoke(cli, ["cypher", *args, "--format", "csv", "--db-dir", str(db_dir)])
+        remote = CliRunner().invoke(cli, ["cypher", *args, "--format", "csv", "--server", url])
+        assert local.exit_code == 0 and remote.exit_code == 0, (local.output, remote.output)
+        assert len(local.stdout.splitlines()) > 1
+        assert sorted(remote.stdout.splitlines()[1:]) == sorted(local.stdout.splitlines()[1:])
+        assert remote.stdout.splitlines()[0] == local.stdout.splitlines()[0]
+
+
+def test_cli_cypher_on_the_server_refuses_bad_input_in_one_line(pushed, server):
+    url, _ = pushed
+    cases = [
+        (["RETURN 1", "--server", "http://127.0.0.1:1/g"], 2, "not a redis://HOST:PORT/GRAPH URL"),
+        (["RETURN $x", "--server", url], 2, "--param x"),
+        (["RETURN 1", "--param", "y=1", "--server", url], 2, "--param y: the query has no parameter $y"),
+        (["RETURN 1", "--server", f"redis://127.0.0.1:{free_port()}/g"], 1, "connection refused"),
+        (["MATCH (a RETURN a", "--server", url], 2, "Cypher"),
+    ]
+    for args, code, message in cases:
+        result = CliRunner().invoke(cli, ["cypher", *args])
+        assert result.exit_code == code, (args, result.output)
+        assert message in result.output and "Traceback" not in result.output
+        assert len(result.output.strip().splitlines()) == 1, result.output
+
+
 # ------------------------------------------------------------------ the Neo4j export on FalkorDB
 
 def neo4j_statements(folder) -> list[str]:

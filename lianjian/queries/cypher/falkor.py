@@ -24,7 +24,7 @@ from rdflib import Literal
 
 from lianjian.results import QueryResult
 
-__all__ = ["FalkorTarget", "parse_url", "push_falkordb", "run_on_falkordb", "run_falkordb_query", "falkordb_rows", "ENGINE", "BATCH"]
+__all__ = ["FalkorTarget", "parse_url", "push_falkordb", "run_on_falkordb", "run_falkordb_query", "run_falkordb", "falkordb_rows", "ENGINE", "BATCH"]
 
 ENGINE = "falkordb"
 #: Rows per UNWIND statement when loading.
@@ -274,3 +274,19 @@ def run_falkordb_query(kg, name: str, url: str, params: dict[str, str] | None = 
     used = set(parameter_names(text))
     values = {k: _param_value(known[k], t) for k, t in terms.items() if k in used}
     return run_on_falkordb(kg, text, values, url, timeout)
+
+
+def run_falkordb(kg, text: str | None, query: str | None, params: dict[str, str] | None, url: str,
+                 timeout: float = DEFAULT_TIMEOUT) -> QueryResult:
+    """What ``lianjian cypher --server URL`` does: a canned twin by name (`query`) or Cypher `text` on FalkorDB."""
+    if query is not None:
+        return run_falkordb_query(kg, query, url, params, timeout)
+    params = dict(params or {})
+    used = parameter_names(text)
+    for key in params:
+        if key not in used:
+            raise UsageError(f"--param {key}: the query has no parameter ${key}")
+    for name in used:
+        if name not in params:
+            raise UsageError(f"--param {name}: the query uses ${name}; give --param {name}=VALUE")
+    return run_on_falkordb(kg, text, {k: str(v) for k, v in params.items()}, url, timeout)
