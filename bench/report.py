@@ -96,7 +96,7 @@ def _queries(r: dict) -> str:
                      _ratio(x.get("ratio")), x["ratio_status"], rdflib,
                      _ratio(x.get("speedup"), x.get("speedup_at_least")), x.get("selective_status", "")])
     return ("★ selective: about one entity or one source (a parameter of type " + "/".join(r["settings"].get("selective_types", []))
-            + "). Median over `runs` runs on Oxigraph through `run_sparql`; each follows a run of the same text on a bare "
+            + "). Median over `runs` runs on Oxigraph through `run_sparql`, then as many of the same text on a bare "
             "pyoxigraph store in the same process; rdflib runs in its own process. Row counts that differ between engines "
             "are shown.\n\n"
             + _table(["tier", "query", "parameters", "rows", "runs", "Oxigraph (default)", "bare pyoxigraph",

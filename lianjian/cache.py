@@ -65,6 +65,19 @@ def _sha(data: bytes) -> str:
 
 def _encode(value):
     """`value` as JSON data in which every object is a one-key tag; refuses types it cannot rebuild."""
+    kind = type(value)  # the common exact types first (a link index has about a million values)
+    if kind is str or kind is int or value is None:
+        return value
+    if kind is list:
+        return [_encode(v) for v in value]
+    if kind is tuple:
+        return {"T": [_encode(v) for v in value]}
+    if kind is dict:
+        return {"D": [[_encode(k), _encode(v)] for k, v in value.items()]}
+    return _encode_other(value)
+
+
+def _encode_other(value):
     from rdflib import URIRef
 
     if value is None or isinstance(value, (bool, int, str)):
@@ -93,8 +106,6 @@ def _encode(value):
 
 
 def _decode_object(obj: dict):
-    from rdflib import URIRef
-
     if len(obj) != 1:
         raise ValueError("not a cache tag")
     (tag, value), = obj.items()
@@ -105,6 +116,8 @@ def _decode_object(obj: dict):
     if tag == "D":
         return {k: v for k, v in value}
     if tag == "U":
+        from rdflib import URIRef
+
         return URIRef(value)
     if tag == "F":
         return float(value)
