@@ -510,7 +510,9 @@ def merge_into(old: dict, new: dict) -> dict:
     """`old` results with the rows of `new`'s tiers and sections replaced by `new`'s, and the re-run recorded."""
     tiers, sections = new["settings"]["tiers"], new["settings"]["sections"]
     for section in sections:
-        old["sections"][section] = [x for x in old["sections"].get(section, []) if x.get("tier") not in tiers] + new["sections"].get(section, [])
+        # the rebuild section has no tiers (its rows are per corpus size): a re-run of it replaces all its rows
+        kept = [] if section == "rebuild" else [x for x in old["sections"].get(section, []) if x.get("tier") not in tiers]
+        old["sections"][section] = kept + new["sections"].get(section, [])
     steps = {(w["tier"], w["step"]) for w in new["workers"]}
     old["workers"] = [w for w in old["workers"] if (w["tier"], w["step"]) not in steps] + new["workers"]
     old["errors"] = [e for e in old["errors"] if not any(e.startswith(f"[{t}] {step}:") for t, step in steps)] + new["errors"]

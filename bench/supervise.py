@@ -173,7 +173,8 @@ class Supervisor:
     def item_worker(self, step: str, spec: dict, tier: str, label: str, run_budget: float, setup: float = 1800) -> Outcome:
         """A worker over ``spec["queries"]`` (items in order), started again on the items left whenever it is killed in a stuck run.
 
-        A stuck item counts as over budget on its engine; stuck in the bare floor, on the default engine too.
+        A stuck item counts as over budget on its engine; stuck in the bare floor, on the default engine too unless that
+        engine's runs (which come first) finished.
         """
         items = spec["queries"]
         names = list(items)
@@ -188,7 +189,7 @@ class Supervisor:
                 break
             item, engine = o.stuck
             merged.over[(item, engine)] = run_budget
-            if engine == "bare":
+            if engine == "bare" and not merged.runs.get((item, spec.get("engine"))):
                 merged.over[(item, spec.get("engine"))] = run_budget
             names = names[names.index(item) + 1:]
         return merged

@@ -19,7 +19,7 @@ from lianjian.queries import CannedQuery, cypher_catalogue, get_query
 from lianjian.queries.cypher.grand import run_on_grand_cypher
 from lianjian.queries.cypher.ladybug import DB_FILE, SYMMETRIC, default_cache_dir, graph_digest, ladybug_database, run_on_ladybug
 from lianjian.queries.cypher.text import (
-    COLUMN_HEADER, ENGINES_HEADER, LABEL_PREFIX, NODE_TABLE, VARIANT_HEADER, cypher_literal, parameter_names, result_columns,
+    COLUMN_HEADER, ENGINES_HEADER, LABEL_PREFIX, NODE_TABLE, VARIANT_HEADER, cypher_literal, parameter_names, result_columns, text_params,
 )
 from lianjian.results import QueryResult
 
@@ -54,15 +54,7 @@ def run_cypher(kg, text: str, params: dict[str, str] | None = None, engine: str 
     [[rdflib.term.Literal('长宁区', lang='zh-hans')]]
     """
     _check_engine(engine)
-    params = dict(params or {})
-    used = parameter_names(text)
-    for key in params:
-        if key not in used:
-            raise UsageError(f"--param {key}: the query has no parameter ${key}")
-    for name in used:
-        if name not in params:
-            raise UsageError(f"--param {name}: the query uses ${name}; give --param {name}=VALUE")
-    return _run(kg, text, {k: str(v) for k, v in params.items()}, engine, cache_dir)
+    return _run(kg, text, text_params(text, params), engine, cache_dir)
 
 
 def query_engines(q: CannedQuery) -> tuple[str, ...]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from lianjian.errors import DataError, UsageError, first_line, printable
 from lianjian.queries.cypher.ladybug import SYMMETRIC, jsonable
 from lianjian.queries.cypher.terms import terms_result
-from lianjian.queries.cypher.text import parameter_names, result_columns
+from lianjian.queries.cypher.text import parameter_names, result_columns, text_params
 from lianjian.remote import DEFAULT_TIMEOUT, check_timeout, redact
 from rdflib import Literal
 
@@ -281,12 +281,4 @@ def run_falkordb(kg, text: str | None, query: str | None, params: dict[str, str]
     """What ``lianjian cypher --server URL`` does: a canned twin by name (`query`) or Cypher `text` on FalkorDB."""
     if query is not None:
         return run_falkordb_query(kg, query, url, params, timeout)
-    params = dict(params or {})
-    used = parameter_names(text)
-    for key in params:
-        if key not in used:
-            raise UsageError(f"--param {key}: the query has no parameter ${key}")
-    for name in used:
-        if name not in params:
-            raise UsageError(f"--param {name}: the query uses ${name}; give --param {name}=VALUE")
-    return run_on_falkordb(kg, text, {k: str(v) for k, v in params.items()}, url, timeout)
+    return run_on_falkordb(kg, text, text_params(text, params), url, timeout)

@@ -217,3 +217,14 @@ def result_columns(text: str) -> list[tuple[str, str | None]]:
     return [(unmask(name, pieces).strip("`"), declared.get(unmask(name, pieces).strip("`"), prop)) for name, prop in columns]
 
 
+def text_params(text: str, params: dict | None) -> dict[str, str]:
+    """The `--param` values of a Cypher text, as strings: each must be a ``$name`` the text uses, and each it uses given."""
+    params = dict(params or {})
+    used = parameter_names(text)
+    for key in params:
+        if key not in used:
+            raise UsageError(f"--param {key}: the query has no parameter ${key}")
+    for name in used:
+        if name not in params:
+            raise UsageError(f"--param {name}: the query uses ${name}; give --param {name}=VALUE")
+    return {k: str(v) for k, v in params.items()}
