@@ -186,7 +186,12 @@ class BuildCache:
             raise UsageError(f"{option} {root}: exists and is not a folder")
         if self.root.is_dir():
             # The cache removes and replaces what it keeps: never adopt a folder holding anything else.
-            strangers = sorted(set(os.listdir(self.root)) - CACHE_ENTRIES)
+            names = os.listdir(self.root)
+            strangers = sorted(set(names) - CACHE_ENTRIES)
+            links = sorted(n for n in names if n in CACHE_ENTRIES and os.path.islink(self.root / n))
+            if links:  # removing graph/store through a link would delete what the link points to
+                raise UsageError(f"{option} {root}: not a lianjian cache folder ({links[0]!r} is a symbolic link); "
+                                 "give a new or empty folder")
             if strangers:
                 raise UsageError(f"{option} {root}: not a lianjian cache folder (it holds {strangers[0]!r}); "
                                  "give a new or empty folder")
@@ -299,7 +304,10 @@ class BuildCache:
             self.manifest_path.unlink()
         with contextlib.suppress(FileNotFoundError):
             self.links_path.unlink()
-        shutil.rmtree(self.store_path, ignore_errors=True)
+        if self.store_path.is_symlink():  # only the link goes, never what it points to
+            self.store_path.unlink()
+        else:
+            shutil.rmtree(self.store_path, ignore_errors=True)
 
     @contextlib.contextmanager
     def lock(self):

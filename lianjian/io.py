@@ -238,7 +238,11 @@ def atomic_directory(path: str | Path, fill, option: str = "-o", replaces=None) 
             old = Path(tempfile.mkdtemp(dir=parent, prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=".old"))
             os.rmdir(old)
             os.replace(p, old)
-            os.replace(tmp, p)
+            try:
+                os.replace(tmp, p)
+            except OSError:
+                os.replace(old, p)  # the user's folder goes back where it was
+                raise
             with contextlib.suppress(OSError):  # checked again after the swap: only our plain files go
                 for name in _replaceable(old, replaces):
                     os.unlink(old / name)

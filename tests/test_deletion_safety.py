@@ -1,5 +1,6 @@
 """Folders the program replaces or clears hold only what it wrote: a user's files there are never deleted."""
 
+import pytest
 from click.testing import CliRunner
 
 from lianjian.cli import cli
@@ -33,3 +34,29 @@ def test_a_cache_folder_holding_other_things_is_not_adopted(case_dir, tmp_path):
     result = run("build", "--no-bundled", "--cases", case_dir(), "--cache", cache, "-o", tmp_path / "g.nq")
     assert result.exit_code == 2 and "not a lianjian cache folder" in result.output
     assert (cache / "notes.txt").read_text(encoding="utf-8") == "keep" and not (tmp_path / "g.nq").exists()
+
+
+def test_a_failed_swap_puts_the_users_folder_back(tmp_path, monkeypatch):
+    import os
+
+    from lianjian import io as lio
+
+    target = tmp_path / "out"
+    target.mkdir()
+    (target / "a.txt").write_text("old", encoding="utf-8")
+    real = os.replace
+    calls = []
+
+    def replace(src, dst):
+        calls.append((src, dst))
+        if len(calls) == 2:  # moving the new folder into place fails
+            raise OSError(28, "No space left on device")
+        return real(src, dst)
+
+    monkeypatch.setattr(lio.os, "replace", replace)
+    from lianjian.errors import DataError
+
+    with pytest.raises(DataError, match='No space left|space'):
+        lio.atomic_directory(target, lambda d: (d / "a.txt").write_text("new", encoding="utf-8"), replaces={"a.txt"})
+    assert (target / "a.txt").read_text(encoding="utf-8") == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]

@@ -199,3 +199,21 @@ def test_a_truncated_ladybug_database_is_rebuilt(tmp_path):
     os.truncate(lbug, lbug.stat().st_size // 3)
     second = subprocess.run(count, capture_output=True, text=True, timeout=300)
     assert second.returncode == 0 and second.stdout == first.stdout, second.stderr
+
+
+def test_a_cache_folder_whose_graph_is_a_link_is_refused_and_its_target_kept(tmp_path):
+    # Dropping the cached graph removes graph/store: through a link it would delete the user's own folder.
+    from click.testing import CliRunner
+
+    from lianjian.cli import cli
+
+    outside = tmp_path / "mine"
+    (outside / "store").mkdir(parents=True)
+    (outside / "store" / "notes.txt").write_text("keep me", encoding="utf-8")
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "graph").symlink_to(outside, target_is_directory=True)
+    result = CliRunner().invoke(cli, ["build", "--cache", str(cache)])
+    assert result.exit_code == 2, result.output
+    assert "'graph' is a symbolic link" in result.output and "Traceback" not in result.output
+    assert (outside / "store" / "notes.txt").read_text(encoding="utf-8") == "keep me"

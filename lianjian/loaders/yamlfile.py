@@ -217,27 +217,19 @@ class _Same:
         self.seen: dict[str, bool] = {}
         self.floats: bool | None = None  # whether the text's floats read alike (decided at the first float)
 
+    def item(self, value: Any, depth: int) -> bool:
+        """A key or item of a container at `depth`: strings checked in the text only where they could differ."""
+        if type(value) is str:
+            return not (value[:1] in _FIRST_CHARS or self.controls) or self.string(value)
+        return self.value(value, depth + 1)
+
     def value(self, value: Any, depth: int) -> bool:
         if depth >= MAX_DEPTH:
             return False
         if type(value) is dict:
-            for k, v in value.items():
-                if type(k) is not str or not k or ((k[0] in _FIRST_CHARS or self.controls) and not self.string(k)):
-                    return False
-                if type(v) is str:
-                    if (v[:1] in _FIRST_CHARS or self.controls) and not self.string(v):
-                        return False
-                elif not self.value(v, depth + 1):
-                    return False
-            return True
+            return all(type(k) is str and k and self.item(k, depth) and self.item(v, depth) for k, v in value.items())
         if type(value) is list:
-            for v in value:
-                if type(v) is str:
-                    if (v[:1] in _FIRST_CHARS or self.controls) and not self.string(v):
-                        return False
-                elif not self.value(v, depth + 1):
-                    return False
-            return True
+            return all(self.item(v, depth) for v in value)
         if type(value) is str:
             return self.string(value)
         t = type(value)
