@@ -10,13 +10,13 @@ No pytest here, so bench/ can use it too::
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import time
 from pathlib import Path
 
 from lianjian.errors import DataError
 from lianjian.remote import remote_select
+from tests.falkordb_server import free_port
 
 __all__ = ["VIRTUOSO", "ISQL", "INI", "GRANTS", "VirtuosoServer", "free_port"]
 
@@ -61,12 +61,6 @@ MaxQueryCostEstimationTime = 0
 
 #: Lets the anonymous SPARQL user write through the Graph Store endpoint (`push`).
 GRANTS = 'GRANT SPARQL_UPDATE TO "SPARQL";'
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class VirtuosoServer:

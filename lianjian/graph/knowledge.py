@@ -104,10 +104,6 @@ class _Forked:
             raise RuntimeError(f"the process writing the N-Quads ended with exit code {self._process.exitcode}")
 
 
-def _forked(lines: Iterable[str]) -> _Forked:
-    return _Forked(lines)
-
-
 def _write_lines(lines: Iterable[str], write: int, read: int) -> None:
     os.close(read)
     with os.fdopen(write, "wb", buffering=0) as out:
@@ -182,7 +178,7 @@ class KnowledgeGraph:
         if engine == "oxigraph":  # streamed: the whole text is never held (as str and bytes) beside the store
             lines = itertools.chain(parts, corpus_nquads(corpus))
             if len(corpus.entries) >= _FORK_ENTRIES and "fork" in multiprocessing.get_all_start_methods():
-                return cls.from_nquads(_forked(lines), engine, corpus)
+                return cls.from_nquads(_Forked(lines), engine, corpus)
             return cls.from_nquads(lines, engine, corpus)
         return cls.from_nquads("".join(parts) + "".join(corpus_nquads(corpus)), engine, corpus)
 
