@@ -251,6 +251,43 @@ def test_ladybug_database_is_reused_when_the_graph_is_unchanged_and_rebuilt_when
     assert not list(other.glob("*.csv"))
 
 
+def test_a_buffer_pool_too_small_for_the_load_is_grown_and_the_load_started_again(bundled_kg, db_dir, tmp_path, monkeypatch):
+    pools = []
+    copy = cy_ladybug._copy_into
+    root = tmp_path / "cache"
+    with monkeypatch.context() as m:
+        m.setattr(cy_ladybug, "_pool_size", lambda wanted, floor_mb: 4 * 1024 * 1024)
+        m.setattr(cy_ladybug, "_copy_into", lambda folder, statements, pool: (pools.append(pool), copy(folder, statements, pool)))
+        folder = cy.ladybug_database(bundled_kg, root)
+    assert len(pools) >= 2 and pools == sorted(pools), pools  # 4 MB cannot hold the 116-column node table
+    assert sorted(p.name for p in folder.iterdir()) == [cy.DB_FILE, cy_ladybug.STAMP_FILE]
+    for name in ("organizations-in-area", "party-hierarchy"):
+        got = cy.run_cypher_query(bundled_kg, name, cache_dir=root)
+        assert got.rows and set(got.canonical()) == set(cy.run_cypher_query(bundled_kg, name, cache_dir=db_dir).canonical())
+
+
+def test_a_query_that_fills_the_buffer_pool_is_run_again_with_the_largest(bundled_kg, db_dir, tmp_path, monkeypatch):
+    root = tmp_path / "cache"
+    folder = cy.ladybug_database(bundled_kg, root)
+    monkeypatch.setattr(cy_ladybug, "_pool_size", lambda wanted, floor_mb: 4 * 1024 * 1024)
+    cy_ladybug._ladybug_connection(folder)
+    assert cy_ladybug._OPEN[str(folder.resolve())][2] == 4 * 1024 * 1024
+    got = cy.run_cypher_query(bundled_kg, "cross-sector-links", cache_dir=root)
+    assert cy_ladybug._OPEN[str(folder.resolve())][2] == cy_ladybug._pool_ceiling()
+    assert got.rows and set(got.canonical()) == set(cy.run_cypher_query(bundled_kg, "cross-sector-links", cache_dir=db_dir).canonical())
+
+
+def test_a_load_that_fails_at_the_largest_pool_is_one_line_and_leaves_no_database(bundled_kg, tmp_path, monkeypatch):
+    from lianjian.errors import DataError
+
+    monkeypatch.setattr(cy_ladybug, "_pool_size", lambda wanted, floor_mb: 4 * 1024 * 1024)
+    monkeypatch.setattr(cy_ladybug, "_pool_ceiling", lambda: 4 * 1024 * 1024)
+    root = tmp_path / "cache"
+    with pytest.raises(DataError, match="^LadybugDB could not load the projection: .*buffer pool is full[^\n]*$"):
+        cy.ladybug_database(bundled_kg, root)
+    assert list(root.iterdir()) == []
+
+
 def test_ladybug_database_is_read_only(bundled_kg, db_dir):
     with pytest.raises(UsageError, match="read-only"):
         run(bundled_kg, "CREATE (:Entity {id: 'intruder'})", db_dir=db_dir)

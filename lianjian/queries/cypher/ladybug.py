@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 import re
 import weakref
 from dataclasses import dataclass, field
@@ -198,8 +199,6 @@ def _write_csv(path: Path, header: list[str], rows) -> None:
 
 def _fill_database(g, schema: _Schema, folder: Path) -> None:
     """Write the projection as CSV files into `folder`, COPY them into a new database there, remove the CSVs."""
-    import ladybug
-
     if any(c in str(folder) for c in "'\\\n"):
         raise UsageError(f"--db-dir {folder}: the path must not contain quotes, backslashes or newlines")
     node_cols = list(schema.node_columns.items())
@@ -225,22 +224,42 @@ def _fill_database(g, schema: _Schema, folder: Path) -> None:
             rel_csv = folder / f"rel-{t}.csv"
             _write_csv(rel_csv, ["from", "to", *cols], rows)
             copies.append(_copy_statement(t, rel_csv, rel_cols, ["from", "to"]))
-    # COPY needs a buffer pool several times the CSV it reads; a fixed small pool fails on big projections.
+    # COPY needs a buffer pool several times the CSV it reads, plus a fixed part per column of the table
+    # (LadybugDB issue #760); a pool that still proves too small is grown and the load started again.
     csv_bytes = sum(path.stat().st_size for path in folder.glob("*.csv"))
-    db = ladybug.Database(str(folder / DB_FILE), buffer_pool_size=_pool_size(16 * csv_bytes, 512), max_num_threads=1)
+    pool = _pool_size(16 * csv_bytes, 512)
+    while True:
+        try:
+            _copy_into(folder, statements + copies, pool)
+            break
+        except RuntimeError as exc:
+            message = first_line(exc)
+            if "buffer pool is full" not in message or pool >= _pool_ceiling():
+                raise DataError(f"LadybugDB could not load the projection: {message}") from None
+            pool = min(4 * pool, _pool_ceiling())
+    for path in folder.glob("*.csv"):
+        path.unlink()
+
+
+def _copy_into(folder: Path, statements: list[str], pool: int) -> None:
+    """Create the database in `folder` with a buffer pool of `pool` bytes and run `statements`; on failure
+    the database files are removed (the CSVs stay) and the error is raised."""
+    import ladybug
+
+    db = ladybug.Database(str(folder / DB_FILE), buffer_pool_size=pool, max_num_threads=1)
     conn = ladybug.Connection(db)
     try:
         for stmt in statements:
             conn.execute(stmt)
-        for stmt in copies:
-            conn.execute(stmt)
-    except RuntimeError as exc:
-        raise DataError(f"LadybugDB could not load the projection: {first_line(exc)}") from None
-    finally:
+    except RuntimeError:
         conn.close()
         db.close()
-    for path in folder.glob("*.csv"):
-        path.unlink()
+        for path in folder.iterdir():
+            if path.suffix != ".csv":
+                path.unlink()
+        raise
+    conn.close()
+    db.close()
 
 
 # One digest and schema per projection object; one open read-only database per folder.
@@ -314,29 +333,48 @@ def _intact(folder: Path, digest: str) -> bool:
         return False
 
 
-def _ladybug_connection(folder: Path):
+def _ladybug_connection(folder: Path, largest: bool = False):
+    """The read-only connection to the database in `folder`, opened once; `largest` reopens it with the largest pool."""
     import ladybug
 
     key = str(folder.resolve())
+    if largest and key in _OPEN and _OPEN[key][2] < _pool_ceiling():
+        db, conn, _ = _OPEN.pop(key)
+        conn.close()
+        db.close()
     if key not in _OPEN:
         # Queries hold intermediate results in the pool too: 4× the database failed at 1M triples, 64× does not.
         size = sum(path.stat().st_size for path in folder.iterdir() if path.is_file())
-        db = ladybug.Database(str(folder / DB_FILE), read_only=True, buffer_pool_size=_pool_size(64 * size, 512), max_num_threads=1)
-        _OPEN[key] = (db, ladybug.Connection(db))
+        pool = _pool_ceiling() if largest else _pool_size(64 * size, 512)
+        db = ladybug.Database(str(folder / DB_FILE), read_only=True, buffer_pool_size=pool, max_num_threads=1)
+        _OPEN[key] = (db, ladybug.Connection(db), pool)
     return _OPEN[key][1]
 
 
 def _pool_size(wanted: int, floor_mb: int) -> int:
-    """A LadybugDB buffer pool of `wanted` bytes, at least `floor_mb` MB and at most 4 GB."""
-    return min(max(wanted, floor_mb * 1024 * 1024), 4 * 1024**3)
+    """A LadybugDB buffer pool of `wanted` bytes, at least `floor_mb` MB and at most 4 GB (or the ceiling)."""
+    return min(max(wanted, floor_mb * 1024 * 1024), 4 * 1024**3, _pool_ceiling())
+
+
+def _pool_ceiling() -> int:
+    """The largest buffer pool a load grows to: LadybugDB's own default, 80% of the machine's memory."""
+    return int(0.8 * os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
 
 
 def run_on_ladybug(kg, text: str, values: dict, cache_dir) -> QueryResult:
     g, _, schema = _prepared(kg)
-    conn = _ladybug_connection(ladybug_database(kg, cache_dir))
+    folder = ladybug_database(kg, cache_dir)
+    conn = _ladybug_connection(folder)
+    statement = rename_parameters(rewrite_labels(text, set(schema.labels)))
+    bound = {PARAM_PREFIX + k: v for k, v in values.items()}
     try:
-        result = conn.execute(rename_parameters(rewrite_labels(text, set(schema.labels))),
-                              {PARAM_PREFIX + k: v for k, v in values.items()})
+        try:
+            result = conn.execute(statement, bound)
+        except RuntimeError as exc:
+            if "buffer pool is full" not in first_line(exc):
+                raise
+            conn = _ladybug_connection(folder, largest=True)  # once more, with the largest pool
+            result = conn.execute(statement, bound)
     except RuntimeError as exc:
         message = first_line(exc)
         if message.startswith("Parser exception"):
