@@ -58,3 +58,11 @@ def test_bench_small_tier(tmp_path):
     assert {r["mode"] for r in rebuild} == {"cold", "warm", "changed"}
     # The edited case file still builds, to the same number of triples.
     assert len({r["triples"] for r in rebuild}) == 1 and rebuild[0]["triples"] > 5000
+
+
+def test_hotspots_profiles_a_build_of_the_bundled_cases():
+    proc = subprocess.run([sys.executable, str(ROOT / "bench" / "hotspots.py"), "build", "--cases", str(ROOT / "lianjian" / "cases"),
+                           "--top", "5"], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.startswith("wall time under the profiler: ")
+    assert "load_corpus" in proc.stdout and "ncalls" in proc.stdout

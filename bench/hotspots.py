@@ -1,4 +1,6 @@
-"""Profile one slow library operation on a tier with cProfile: ``python bench/profile.py TARGET [--tier large]``.
+"""Profile one slow library operation on a tier with cProfile: ``python bench/hotspots.py TARGET [--tier large]``.
+
+(Not named profile.py: run as a script, that name would hide the standard library's `profile`, which cProfile imports.)
 
 Targets: ``build``, ``projection``, ``ladybug-load``, ``write-html``, ``shacl``,
 ``analysis:NAME``, ``sparql:NAME`` (a canned query on Oxigraph), ``rebuild`` (the
@@ -97,10 +99,12 @@ def profile(fn, top: int = 25) -> str:
 @click.command()
 @click.argument("target")
 @click.option("--tier", default="large", show_default=True, help="A folder under bench/tiers/ (small, medium, large, cases-1000).")
+@click.option("--cases", "cases_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="A folder of case files to profile on instead of a tier.")
 @click.option("--top", type=int, default=25, show_default=True, help="Functions listed per ordering.")
-def main(target, tier, top):
+def main(target, tier, cases_dir, top):
     """Profile TARGET (build, projection, ladybug-load, write-html, shacl, analysis:NAME, sparql:NAME, rebuild) on a generated tier."""
-    cases = HERE / "tiers" / tier
+    cases = cases_dir or HERE / "tiers" / tier
     if not cases.is_dir():
         raise click.ClickException(f"{cases} does not exist: run `python bench/run.py --tier {tier}` first")
     click.echo(profile(_operation(target, cases), top))
