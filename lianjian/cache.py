@@ -43,7 +43,7 @@ from lianjian.ontology import ONTOLOGY_DIR, ontology_files
 __all__ = ["BuildCache", "default_cache_dir", "dump_entry", "load_entry", "FORMAT"]
 
 #: Bump when the layout of cached files changes; files of another format are ignored.
-FORMAT = 4
+FORMAT = 5
 _MAGIC = "lianjian-cache"
 
 

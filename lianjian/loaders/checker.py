@@ -16,7 +16,7 @@ from typing import Any
 from lianjian.errors import Problem, did_you_mean
 from lianjian.loaders.corpus import (
     BASES, MAX_QUOTE, POST_KEYS, SHARED_DOC, CheckedFile, Entry, Later, Places, Quote,
-    Reference, Source, entry_marks,
+    Reference, Source, assign_ids, entry_marks,
 )
 from lianjian.loaders.yamlfile import YamlFile, fast_yaml, parse_yaml, read_text
 from lianjian.namespace import is_slug
@@ -401,9 +401,9 @@ def check_file(path: str, display: str, vocab: Vocabulary) -> CheckedFile:
             checker = _FileChecker(parse_yaml(text, display), vocab).check()
     if checker.source is not None:
         checker.source.path = path
-    return CheckedFile(display, checker.source, checker.entries, checker.references, checker.problems,
-                       checker.where(("source", "id"))[0] if checker.places is not None
-                       else checker.yf.marks.get(("source", "id"), (1, 1)))
+    return assign_ids(CheckedFile(display, checker.source, checker.entries, checker.references, checker.problems,
+                                  checker.where(("source", "id"))[0] if checker.places is not None
+                                  else checker.yf.marks.get(("source", "id"), (1, 1))))
 
 
 def _check_one_file(args: tuple[str, str, Vocabulary]) -> CheckedFile:

@@ -346,7 +346,8 @@ def acyclic_properties() -> tuple[tuple[str, str], ...]:
 
 
 def assign_ids(fc: CheckedFile) -> CheckedFile:
-    """Give a file's unnamed entries their minted ids (once: they depend only on the entry and its own first quote)."""
+    """Give a file's unnamed entries their minted ids (`check_file` does, in the checking process: they depend only on
+    the entry and its own first quote)."""
     for e in fc.entries:
         if e.minted and not e.id:
             e.id = mint_id(e)

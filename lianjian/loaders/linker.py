@@ -18,7 +18,7 @@ from typing import Iterable
 from lianjian.errors import CaseErrors, Problem, did_you_mean
 from lianjian.loaders.checker import check_files
 from lianjian.loaders.corpus import (
-    FIRST_WINS_LABELS, SHARED_DOC, CheckedFile, Corpus, Entry, acyclic_properties, apply_ref, assign_ids, case_files,
+    FIRST_WINS_LABELS, SHARED_DOC, CheckedFile, Corpus, Entry, acyclic_properties, apply_ref, case_files,
     ref_values, resolved, vocabulary_entry, vocabulary_files,
 )
 from lianjian.namespace import is_slug
@@ -64,7 +64,6 @@ def load_corpus(dirs: Iterable[str | Path] = (), bundled: bool = True, vocabular
 def link(corpus: Corpus, checked: list[CheckedFile], problems: list[Problem]) -> None:
     base_mechanisms = corpus.vocabulary.concepts.get("mechanism", {})
     for fc in checked:
-        assign_ids(fc)
         for e in fc.entries:
             if e.id in corpus.entries:
                 first = corpus.entries[e.id]
@@ -184,7 +183,7 @@ def _acyclic(section: str) -> tuple[str, ...]:
 
 
 def summarize(fc: CheckedFile) -> tuple:
-    """What linking needs of one checked (not yet linked) file, as plain tuples (assigns minted ids first):
+    """What linking needs of one checked (not yet linked) file, as plain tuples:
 
     (doc, source, ids, sections, keys, quotes, refs, targets, edges, problem)
 
@@ -200,7 +199,6 @@ def summarize(fc: CheckedFile) -> tuple:
       itself through an acyclic property, an unnamed entry twice, a property naming an entry of the
       file in the wrong section).
     """
-    assign_ids(fc)
     doc = fc.source.id if fc.source is not None else SHARED_DOC
     shared = doc == SHARED_DOC
     source = None
@@ -369,7 +367,7 @@ def doc_corpus(checked: list[CheckedFile], linked: Linked, vocabulary: Vocabular
     for fc in checked:
         if fc.source is not None:
             sources[fc.source.id] = fc.source
-        for e in assign_ids(fc).entries:
+        for e in fc.entries:
             entries[e.id] = e
 
     def known(eid: str) -> Entry | None:
