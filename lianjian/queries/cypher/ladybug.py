@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -254,8 +255,12 @@ def _copy_into(folder: Path, statements: list[str], pool: int) -> None:
     except RuntimeError:
         conn.close()
         db.close()
-        for path in folder.iterdir():
-            if path.suffix != ".csv":
+        for path in folder.iterdir():  # the folder is this load's own temporary one (`atomic_directory`)
+            if path.suffix == ".csv":
+                continue
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
                 path.unlink()
         raise
     conn.close()
