@@ -283,7 +283,7 @@ def test_a_load_that_fails_at_the_largest_pool_is_one_line_and_leaves_no_databas
     monkeypatch.setattr(cy_ladybug, "_pool_size", lambda wanted, floor_mb: 4 * 1024 * 1024)
     monkeypatch.setattr(cy_ladybug, "_pool_ceiling", lambda: 4 * 1024 * 1024)
     root = tmp_path / "cache"
-    with pytest.raises(DataError, match="^LadybugDB could not load the projection: .*buffer pool is full[^\n]*$"):
+    with pytest.raises(DataError, match=r"^LadybugDB could not load the projection \(buffer pool tried: 4 MB\): .*buffer pool is full[^\n]*$"):
         cy.ladybug_database(bundled_kg, root)
     assert list(root.iterdir()) == []
 

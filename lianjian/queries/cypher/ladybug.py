@@ -228,16 +228,17 @@ def _fill_database(g, schema: _Schema, folder: Path) -> None:
     # COPY needs a buffer pool several times the CSV it reads, plus a fixed part per column of the table
     # (LadybugDB issue #760); a pool that still proves too small is grown and the load started again.
     csv_bytes = sum(path.stat().st_size for path in folder.glob("*.csv"))
-    pool = _pool_size(16 * csv_bytes, 512)
+    pools = [_pool_size(16 * csv_bytes, 512)]
     while True:
         try:
-            _copy_into(folder, statements + copies, pool)
+            _copy_into(folder, statements + copies, pools[-1])
             break
         except RuntimeError as exc:
             message = first_line(exc)
-            if "buffer pool is full" not in message or pool >= _pool_ceiling():
-                raise DataError(f"LadybugDB could not load the projection: {message}") from None
-            pool = min(4 * pool, _pool_ceiling())
+            if "buffer pool is full" not in message or pools[-1] >= _pool_ceiling():
+                tried = ", ".join(f"{p >> 20:,} MB" for p in pools)
+                raise DataError(f"LadybugDB could not load the projection (buffer pool tried: {tried}): {message}") from None
+            pools.append(min(4 * pools[-1], _pool_ceiling()))
     for path in folder.glob("*.csv"):
         path.unlink()
 
