@@ -234,10 +234,9 @@ def _fill_database(g, schema: _Schema, folder: Path) -> None:
             _copy_into(folder, statements + copies, pools[-1])
             break
         except RuntimeError as exc:
-            message = first_line(exc)
-            if "buffer pool is full" not in message or pools[-1] >= _pool_ceiling():
+            if not _pool_full(exc) or pools[-1] >= _pool_ceiling():
                 tried = ", ".join(f"{p >> 20:,} MB" for p in pools)
-                raise DataError(f"LadybugDB could not load the projection (buffer pool tried: {tried}): {message}") from None
+                raise DataError(f"LadybugDB could not load the projection (buffer pool tried: {tried}): {first_line(exc)}") from None
             pools.append(min(4 * pools[-1], _pool_ceiling()))
     for path in folder.glob("*.csv"):
         path.unlink()
@@ -362,6 +361,11 @@ def _pool_size(wanted: int, floor_mb: int) -> int:
     return min(max(wanted, floor_mb * 1024 * 1024), 4 * 1024**3, _pool_ceiling())
 
 
+def _pool_full(exc: RuntimeError) -> bool:
+    """Whether LadybugDB failed for want of buffer pool (a larger pool may succeed)."""
+    return "buffer pool is full" in first_line(exc)
+
+
 def _pool_ceiling() -> int:
     """The largest buffer pool a load grows to: LadybugDB's own default, 80% of the machine's memory."""
     return int(0.8 * os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
@@ -377,7 +381,7 @@ def run_on_ladybug(kg, text: str, values: dict, cache_dir) -> QueryResult:
         try:
             result = conn.execute(statement, bound)
         except RuntimeError as exc:
-            if "buffer pool is full" not in first_line(exc):
+            if not _pool_full(exc):
                 raise
             conn = _ladybug_connection(folder, largest=True)  # once more, with the largest pool
             result = conn.execute(statement, bound)
@@ -386,7 +390,7 @@ def run_on_ladybug(kg, text: str, values: dict, cache_dir) -> QueryResult:
         if message.startswith("Parser exception"):
             # Report the error in the text as written, not in its rewritten form.
             try:
-                conn.execute(rename_parameters(text), {PARAM_PREFIX + k: v for k, v in values.items()})
+                conn.execute(rename_parameters(text), bound)
             except RuntimeError as original:
                 if first_line(original).startswith("Parser exception"):
                     message = first_line(original)
